@@ -1,0 +1,171 @@
+"""The attacker: threat classes, production into stockpiles, and the nightly launch policy.
+
+Routine nights plus large salvos every few days, missiles concentrated on salvo
+nights and in the last wave (calibration.md, Attacker table: launch pattern
+2025). A night's raid leaves here as counts by (route, class, wave), never as
+one object per drone.
+"""
+
+import numpy as np
+from mesa import Agent
+from pydantic import Field, model_validator
+
+from agents.params import NonNegativeFloat, NonNegativeInt, Params, PositiveInt, Probability
+
+
+class ThreatClass(Params):
+    """A kind of munition: what a leaker does to its target and what one costs the attacker.
+
+    `mimics` names the class a decoy passes for: defenders engage both as one pool.
+    """
+
+    damage: NonNegativeFloat = Field(description="Damage points one leaker does to its site.")
+    cost_usd: NonNegativeFloat
+    mimics: str | None = None
+    ballistic: bool = Field(
+        False, description="Ballistic-capable interceptors held in reserve are kept for this class."
+    )
+
+
+class RoutineNights(Params):
+    """Launches on an ordinary night: a mean per class, drawn negative-binomially.
+
+    `dispersion` is the negative binomial's shape k (variance = m + m^2/k);
+    0 switches randomness off and launches exactly the rounded mean.
+    """
+
+    mean: dict[str, NonNegativeFloat]
+    dispersion: NonNegativeFloat = 2.0
+
+
+class Salvos(Params):
+    """Large salvos: when they come, how big the swarm is and which missiles ride with it."""
+
+    interval_days: list[PositiveInt] = Field(min_length=2, max_length=2)
+    swarm_size: list[NonNegativeInt] = Field(min_length=2, max_length=2)
+    swarm_mix: dict[str, Probability] = Field(min_length=1)
+    missiles: dict[str, NonNegativeFloat] = Field(default_factory=dict)
+    dispersion: NonNegativeFloat = 4.0
+
+    @model_validator(mode="after")
+    def _ranges_are_ordered(self) -> "Salvos":
+        for key in ("interval_days", "swarm_size"):
+            low, high = getattr(self, key)
+            if low > high:
+                raise ValueError(f"{key}: the range [{low}, {high}] runs backwards")
+        if self.swarm_mix and abs(sum(self.swarm_mix.values()) - 1.0) > 1e-6:
+            raise ValueError("swarm_mix: shares must sum to 1")
+        return self
+
+
+class AttackerParams(Params):
+    """Everything the attacker decides or is given, per scenario."""
+
+    initial_stockpile: dict[str, NonNegativeInt]
+    production_per_day: dict[str, NonNegativeFloat]
+    routine: RoutineNights
+    salvo: Salvos
+    waves: dict[str, list[Probability]] = Field(
+        description="Share of each class flying in each wave of a night; each list sums to 1."
+    )
+    concentration: NonNegativeFloat = Field(
+        1.0, description="Targets are chosen with weight value**concentration (0: evenly)."
+    )
+
+    @model_validator(mode="after")
+    def _waves_are_shares(self) -> "AttackerParams":
+        lengths = {len(shares) for shares in self.waves.values()}
+        if len(lengths) > 1:
+            raise ValueError("waves: every class needs the same number of waves")
+        for name, shares in self.waves.items():
+            if abs(sum(shares) - 1.0) > 1e-6:
+                raise ValueError(f"waves.{name}: shares must sum to 1, not {sum(shares)}")
+        return self
+
+
+def _vector(table: dict[str, float], names: list[str], dtype=float) -> np.ndarray:
+    return np.array([table.get(name, 0) for name in names], dtype=dtype)
+
+
+class Attacker(Agent):
+    """Produces munitions into stockpiles and launches them, night by night.
+
+    Salvos are events: each salvo schedules the next one, a drawn number of
+    days later, on the model's calendar.
+    """
+
+    def __init__(self, model, params: AttackerParams, threats: dict[str, ThreatClass],
+                 route_weights: np.ndarray) -> None:
+        """Arm the attacker; `route_weights` gives the share of raids on each route."""
+        super().__init__(model)
+        self.params = params
+        self.class_names = list(threats)
+        self.n_waves = len(next(iter(params.waves.values())))
+        self.stockpile = _vector(params.initial_stockpile, self.class_names, np.int64)
+        self.production = _vector(params.production_per_day, self.class_names)
+        self.unit_cost = np.array([t.cost_usd for t in threats.values()])
+        self._accrued = np.zeros(len(self.class_names))
+        self._routine_mean = _vector(params.routine.mean, self.class_names)
+        self._salvo_missiles = _vector(params.salvo.missiles, self.class_names)
+        self._swarm_mix = _vector(params.salvo.swarm_mix, self.class_names)
+        wave_share = np.array([params.waves.get(name, [1.0] + [0.0] * (self.n_waves - 1))
+                               for name in self.class_names])
+        # P(class c lands in wave w on route r), flattened over (wave, route)
+        placement = (wave_share[:, :, None] * route_weights[None, None, :]).reshape(
+            len(self.class_names), -1)
+        self._placement = placement / placement.sum(axis=1, keepdims=True)
+        self.n_routes = len(route_weights)
+        self.salvo_tonight = False
+        self.model.schedule_on_day(self.call_salvo, self._days_to_next_salvo())
+
+    def _days_to_next_salvo(self) -> int:
+        low, high = self.params.salvo.interval_days
+        return int(self.model.rng.integers(low, high + 1))
+
+    def call_salvo(self) -> None:
+        """Mark tonight as a salvo night and put the next salvo on the calendar."""
+        self.salvo_tonight = True
+        self.model.schedule_on_day(self.call_salvo, self.model.day + self._days_to_next_salvo())
+
+    def set_production(self, threat_class: str, per_day: float) -> None:
+        """Change the daily production of one class (a timeline event)."""
+        self.production[self.class_names.index(threat_class)] = per_day
+
+    def produce(self) -> None:
+        """Add a day's production to the stockpile; fractions carry over to the next day."""
+        self._accrued += self.production
+        whole = np.floor(self._accrued)
+        self._accrued -= whole
+        self.stockpile += whole.astype(np.int64)
+
+    def _draw(self, mean: np.ndarray, dispersion: float) -> np.ndarray:
+        if dispersion == 0:
+            return np.rint(mean).astype(np.int64)
+        drawn = np.zeros(len(mean), dtype=np.int64)
+        on = mean > 0
+        drawn[on] = self.model.rng.negative_binomial(dispersion, dispersion / (dispersion + mean[on]))
+        return drawn
+
+    def plan_night(self) -> np.ndarray:
+        """How many of each class to launch tonight, before the stockpile's limit."""
+        if not self.salvo_tonight:
+            return self._draw(self._routine_mean, self.params.routine.dispersion)
+        self.salvo_tonight = False
+        salvo = self.params.salvo
+        low, high = salvo.swarm_size
+        swarm = self.model.rng.multinomial(self.model.rng.integers(low, high + 1), self._swarm_mix)
+        return swarm + self._draw(self._salvo_missiles, salvo.dispersion)
+
+    def launch(self) -> np.ndarray:
+        """Launch tonight's raid from the stockpile: counts by (route, class, wave)."""
+        launched = np.minimum(self.plan_night(), self.stockpile)
+        self.stockpile -= launched
+        self.launched = launched
+        raid = self.model.rng.multinomial(launched, self._placement)
+        return np.ascontiguousarray(
+            raid.reshape(len(launched), self.n_waves, self.n_routes).transpose(2, 0, 1))
+
+    @property
+    def spend_tonight(self) -> float:
+        """What tonight's launches cost the attacker, in US dollars."""
+        return float(self.launched @ self.unit_cost)

@@ -1,0 +1,113 @@
+"""Defender batteries: interceptor and battery types, engagement doctrines, and the battery agent.
+
+The parameters here are what `catalog.toml` declares (calibration.md, Defender
+table). A battery's engagement itself is resolved for all batteries at once by
+the raid kernel (`model/raid.py`) from the arrays these parameters compile to;
+the agent owns its place, its type, its doctrine and its magazine.
+"""
+
+from typing import Literal
+
+import numpy as np
+from mesa.discrete_space import CellAgent
+from pydantic import Field, model_validator
+
+from agents.params import (
+    Cell,
+    NonNegativeFloat,
+    NonNegativeInt,
+    Params,
+    PositiveInt,
+    Probability,
+)
+
+
+class InterceptorType(Params):
+    """One kind of round a battery fires: what it costs and what it can kill."""
+
+    cost_usd: NonNegativeFloat
+    ballistic_capable: bool = False
+    kill_probability: dict[str, Probability] = Field(
+        description="Single-shot kill probability by threat class; classes left out cannot be hit."
+    )
+
+
+class Doctrine(Params):
+    """How a battery spends its rounds.
+
+    `engage` lists the classes it fires at, in priority order. A decoy that
+    mimics a drone is engaged whenever drones are: the crew cannot tell them
+    apart. `ballistic_reserve` is the number of ballistic-capable rounds the
+    battery keeps back from anything but ballistic missiles.
+    """
+
+    engage: list[str] = Field(min_length=1)
+    shots_per_target: dict[str, PositiveInt] = Field(default_factory=dict)
+    mode: Literal["salvo", "shoot-look-shoot"] = "salvo"
+    ballistic_reserve: NonNegativeInt = 0
+
+
+class BatteryType(Params):
+    """A kind of fire unit (Patriot, medium SAM, gun, mobile fire group, interceptor drones, EW).
+
+    `interceptors` is the order in which it reaches for its round types;
+    `launcher_rounds` caps how many of each it can fire in one night (launchers
+    are reloaded during the day); `magazine` is the stock a new unit arrives
+    with. An EW unit has no interceptors: `ew_share` is the share of each class
+    crossing its coverage that loses its way.
+    """
+
+    radius: NonNegativeFloat = Field(description="Coverage radius in grid cells.")
+    channels_per_wave: NonNegativeInt = 0
+    interceptors: list[str] = Field(default_factory=list)
+    launcher_rounds: dict[str, NonNegativeInt] = Field(default_factory=dict)
+    magazine: dict[str, NonNegativeInt] = Field(default_factory=dict)
+    ew_share: dict[str, Probability] = Field(default_factory=dict)
+    doctrine: str | None = None
+
+    @model_validator(mode="after")
+    def _fires_or_jams(self) -> "BatteryType":
+        if not self.interceptors and not self.ew_share:
+            raise ValueError("a battery type needs interceptors or an ew_share")
+        if self.interceptors and self.doctrine is None:
+            raise ValueError("a battery type with interceptors needs a doctrine")
+        return self
+
+
+class BatteryPlacement(Params):
+    """A battery in a scenario: its type, its cell and, optionally, its own magazine or doctrine."""
+
+    type: str
+    cell: Cell
+    name: str | None = None
+    magazine: dict[str, NonNegativeInt] | None = None
+    doctrine: str | None = None
+
+
+class DefenderBattery(CellAgent):
+    """A fire unit on a grid cell.
+
+    Its magazine is a row of the theatre's stock matrix (a numpy view), so the
+    raid kernel and the logistics see the same rounds without copying.
+    """
+
+    def __init__(self, model, name: str, type_name: str, battery_type: BatteryType,
+                 doctrine: Doctrine | None, cell, index: int, magazine: np.ndarray) -> None:
+        """Place a battery of `battery_type` on `cell`, owning row `index` of the stock matrix."""
+        super().__init__(model)
+        self.name = name
+        self.type_name = type_name
+        self.battery_type = battery_type
+        self.doctrine = doctrine
+        self.index = index
+        self.magazine = magazine
+        self.cell = cell
+
+    @property
+    def is_ew(self) -> bool:
+        """An EW unit jams instead of firing."""
+        return not self.battery_type.interceptors
+
+    def receive(self, interceptor: int, rounds: int) -> None:
+        """Add delivered rounds of one interceptor type to the magazine."""
+        self.magazine[interceptor] += rounds

@@ -1,0 +1,18 @@
+"""Shared building blocks for validated parameters: strict models and bounded numbers."""
+
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Probability = Annotated[float, Field(ge=0.0, le=1.0)]
+NonNegativeFloat = Annotated[float, Field(ge=0.0)]
+NonNegativeInt = Annotated[int, Field(ge=0)]
+PositiveInt = Annotated[int, Field(ge=1)]
+Cell = Annotated[list[NonNegativeInt], Field(min_length=2, max_length=2)]
+"""A grid cell as [x, y], the way TOML writes it."""
+
+
+class Params(BaseModel):
+    """Base for every parameter table: unknown keys and silent type coercion are errors."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)

@@ -1,0 +1,96 @@
+"""The theatre's air defence as arrays: what the raid kernel reads, compiled from the catalog.
+
+Rows are batteries (including those the timeline will deliver later, inactive
+until they arrive), columns are interceptor types or threat classes in catalog
+order. Battery agents own views of their rows of `stock`.
+"""
+
+import numpy as np
+
+from model.geometry import route_layers
+from model.raid import resolve_raid
+from model.scenario import Catalog
+
+
+class AirDefence:
+    """Battery arrays, route layers, and the call into the raid kernel."""
+
+    def __init__(self, catalog: Catalog, capacity: int, origins: np.ndarray, targets: np.ndarray,
+                 route_order: np.ndarray) -> None:
+        """Allocate room for `capacity` batteries on the given routes."""
+        self.catalog = catalog
+        self.class_names = list(catalog.threats)
+        self.interceptor_names = list(catalog.interceptors)
+        n_c, n_i = len(self.class_names), len(self.interceptor_names)
+        self.is_ballistic = np.array([t.ballistic for t in catalog.threats.values()], dtype=np.bool_)
+        self.kill_probability = np.array([[catalog.interceptors[i].kill_probability.get(c, 0.0)
+                                           for c in self.class_names] for i in self.interceptor_names])
+        self.kill_probability = self.kill_probability.reshape(n_i, n_c)
+        self.ballistic_capable = np.array([catalog.interceptors[i].ballistic_capable
+                                           for i in self.interceptor_names], dtype=np.bool_)
+        self.round_cost = np.array([catalog.interceptors[i].cost_usd for i in self.interceptor_names])
+        self.pool_of = np.array([self.class_names.index(t.mimics) if t.mimics else c
+                                 for c, t in enumerate(catalog.threats.values())], dtype=np.int64)
+        self.origins, self.targets, self.route_order = origins, targets, route_order
+        b = capacity
+        self.count = 0
+        self.active = np.zeros(b, dtype=np.bool_)
+        self.is_ew = np.zeros(b, dtype=np.bool_)
+        self.ew_share = np.zeros((b, n_c))
+        self.channels = np.zeros(b, dtype=np.int64)
+        self.effectiveness = np.ones(b)
+        self.class_order = np.full((b, n_c), -1, dtype=np.int64)
+        self.shots_per_target = np.ones((b, n_c), dtype=np.int64)
+        self.look_shoot = np.zeros(b, dtype=np.bool_)
+        self.reserve = np.zeros(b, dtype=np.int64)
+        self.preference = np.full((b, n_i), -1, dtype=np.int64)
+        self.launcher_rounds = np.zeros((b, n_i), dtype=np.int64)
+        self.stock = np.zeros((b, n_i), dtype=np.int64)
+        self.positions = np.zeros((b, 2), dtype=np.int64)
+        self.radius = np.zeros(b)
+        self.layers = route_layers(origins, targets, self.positions, self.radius, self.active)
+
+    def add(self, type_name: str, doctrine_name: str | None, cell, magazine: dict[str, int] | None) -> int:
+        """Fill the next row for a battery of `type_name`; returns its row (inactive until `activate`)."""
+        row = self.count
+        self.count += 1
+        btype = self.catalog.battery_types[type_name]
+        names = self.class_names
+        self.is_ew[row] = not btype.interceptors
+        self.ew_share[row] = [btype.ew_share.get(c, 0.0) for c in names]
+        self.channels[row] = btype.channels_per_wave
+        self.positions[row] = cell
+        self.radius[row] = btype.radius
+        for k, name in enumerate(btype.interceptors):
+            i = self.interceptor_names.index(name)
+            self.preference[row, k] = i
+            self.launcher_rounds[row, i] = btype.launcher_rounds.get(name, 0)
+        for name, rounds in (btype.magazine if magazine is None else magazine).items():
+            self.stock[row, self.interceptor_names.index(name)] = rounds
+        doctrine_name = doctrine_name or btype.doctrine
+        if doctrine_name is not None:
+            doctrine = self.catalog.doctrines[doctrine_name]
+            order = [names.index(c) for c in doctrine.engage if self.pool_of[names.index(c)] == names.index(c)]
+            self.class_order[row, : len(order)] = order
+            self.shots_per_target[row] = [doctrine.shots_per_target.get(c, 1) for c in names]
+            self.look_shoot[row] = doctrine.mode == "shoot-look-shoot"
+            self.reserve[row] = doctrine.ballistic_reserve
+        return row
+
+    def activate(self, row: int) -> None:
+        """Bring a battery row into the fight and recompute which routes it covers."""
+        self.active[row] = True
+        self.layers = route_layers(self.origins, self.targets, self.positions, self.radius, self.active)
+
+    def resolve(self, raid: np.ndarray, rng: np.random.Generator):
+        """Fight one night: returns (leaked by route and class, shot down, lost to EW, fired by type)."""
+        n_c = len(self.class_names)
+        shot_down = np.zeros(n_c, dtype=np.int64)
+        lost_to_ew = np.zeros(n_c, dtype=np.int64)
+        fired = np.zeros_like(self.stock)
+        resolve_raid(raid, self.layers, self.route_order, self.active, self.is_ew, self.ew_share,
+                     self.channels, self.effectiveness, self.class_order, self.shots_per_target,
+                     self.look_shoot, self.reserve, self.preference, self.kill_probability,
+                     self.ballistic_capable, self.is_ballistic, self.pool_of, self.launcher_rounds,
+                     self.stock, rng, shot_down, lost_to_ew, fired)
+        return raid.sum(axis=2), shot_down, lost_to_ew, fired.sum(axis=0)

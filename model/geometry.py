@@ -1,0 +1,49 @@
+"""Routes across the grid and which batteries see them.
+
+A threat flies a straight route from a launch area to its target site. A
+battery engages the route when its coverage disk touches the route's segment,
+in the order the threat meets it (distance along the route of the battery's
+closest point). Computed once per layout, never per night.
+"""
+
+import numpy as np
+
+
+def route_layers(origins: np.ndarray, targets: np.ndarray, positions: np.ndarray,
+                 radii: np.ndarray, active: np.ndarray) -> np.ndarray:
+    """Batteries each route crosses, in engagement order, padded with -1.
+
+    Args:
+        origins: (R, 2) launch-area cell of each route.
+        targets: (R, 2) target-site cell of each route.
+        positions: (B, 2) cell of each battery row.
+        radii: (B,) coverage radius in cells.
+        active: (B,) whether the battery row is in the theatre.
+
+    Returns:
+        (R, L) battery rows in the order a threat meets them; L >= 1.
+    """
+    origins = origins.astype(float)
+    direction = targets.astype(float) - origins                       # (R, 2)
+    length2 = np.maximum((direction**2).sum(axis=1), 1e-12)           # (R,)
+    offset = positions[None, :, :].astype(float) - origins[:, None, :]  # (R, B, 2)
+    along = np.clip((offset * direction[:, None, :]).sum(axis=2) / length2[:, None], 0.0, 1.0)
+    closest = origins[:, None, :] + along[:, :, None] * direction[:, None, :]
+    distance = np.sqrt(((positions[None, :, :] - closest) ** 2).sum(axis=2))  # (R, B)
+    covers = (distance <= radii[None, :] + 1e-9) & active[None, :]
+    width = max(int(covers.sum(axis=1).max(initial=0)), 1)
+    layers = np.full((len(origins), width), -1, dtype=np.int64)
+    for r in range(len(origins)):
+        rows = np.flatnonzero(covers[r])
+        layers[r, : len(rows)] = rows[np.argsort(along[r, rows], kind="stable")]
+    return layers
+
+
+def route_weights(route_site: np.ndarray, site_values: np.ndarray, concentration: float) -> np.ndarray:
+    """Share of raids on each route: sites weighted by value**concentration, split evenly over launch areas."""
+    site_weight = np.power(site_values.astype(float), concentration)
+    if site_weight.sum() <= 0:
+        site_weight = np.ones_like(site_weight)
+    site_weight = site_weight / site_weight.sum()
+    routes_per_site = np.bincount(route_site, minlength=len(site_values))
+    return site_weight[route_site] / routes_per_site[route_site]

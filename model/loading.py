@@ -1,0 +1,113 @@
+"""Reading scenario files: built-in names or paths, `extends`, catalog overrides, clear errors.
+
+A scenario file may `extends = "baseline-2025"` (another built-in name or a
+path relative to it): its tables are merged over the parent's, key by key,
+and lists are replaced whole. Its `[catalog]` tables are merged the same way
+over the built-in `catalog.toml`. Nothing is written anywhere while loading.
+"""
+
+import copy
+import tomllib
+from importlib import resources
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from model.scenario import Scenario, check_references
+
+DATA = resources.files("model") / "data"
+
+
+class ScenarioError(ValueError):
+    """A scenario that cannot be run, with every problem named by file, key and value."""
+
+    def __init__(self, source: str, problems: list[tuple[str, object, str]]) -> None:
+        """Collect the problems found in `source`."""
+        self.source = source
+        self.problems = problems
+        lines = [f"{source}: {key} = {value!r}: {why}" for key, value, why in problems]
+        super().__init__("\n".join(lines))
+
+
+def builtin_scenarios() -> list[str]:
+    """Names of the scenarios shipped with the package."""
+    return sorted(p.name.removesuffix(".toml") for p in (DATA / "scenarios").iterdir()
+                  if p.name.endswith(".toml"))
+
+
+def _resolve(source: str | Path, relative_to: Path | None = None) -> Path:
+    text = str(source)
+    if text.endswith(".toml") or "/" in text or "\\" in text:
+        path = Path(text)
+        if relative_to is not None and not path.is_absolute():
+            path = relative_to / path
+        if not path.is_file():
+            raise ScenarioError(text, [("file", text, "no such scenario file")])
+        return path
+    if text in builtin_scenarios():
+        return Path(str(DATA / "scenarios" / f"{text}.toml"))
+    raise ScenarioError(text, [("name", text, "no built-in scenario of this name and no such file; "
+                                f"built-in: {', '.join(builtin_scenarios())}")])
+
+
+def _read_toml(path: Path) -> dict:
+    try:
+        with open(path, "rb") as handle:
+            return tomllib.load(handle)
+    except tomllib.TOMLDecodeError as error:
+        raise ScenarioError(str(path), [("file", path.name, f"not valid TOML: {error}")]) from None
+
+
+def merge(base: dict, over: dict) -> dict:
+    """Deep-merge `over` into a copy of `base`: tables merge key by key, anything else replaces."""
+    merged = copy.deepcopy(base)
+    for key, value in over.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = merge(merged[key], value)
+        else:
+            merged[key] = copy.deepcopy(value)
+    return merged
+
+
+def _raw_scenario(path: Path, seen: tuple[Path, ...] = ()) -> dict:
+    if path.resolve() in seen:
+        raise ScenarioError(str(path), [("extends", str(path), "scenarios extend each other in a loop")])
+    raw = _read_toml(path)
+    parent = raw.pop("extends", None)
+    if parent is None:
+        return raw
+    return merge(_raw_scenario(_resolve(parent, path.parent), (*seen, path.resolve())), raw)
+
+
+def _format_location(loc: tuple) -> str:
+    text = ""
+    for part in loc:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text
+
+
+def build_scenario(raw: dict, source: str = "<scenario>") -> Scenario:
+    """Validate a scenario given as plain data (already merged); raise ScenarioError on any problem."""
+    raw = dict(raw)
+    raw["catalog"] = merge(_read_toml(Path(str(DATA / "catalog.toml"))), raw.get("catalog", {}))
+    try:
+        scenario = Scenario.model_validate(raw)
+    except ValidationError as error:
+        problems = [(_format_location(e["loc"]) or "(top level)", e.get("input"), e["msg"])
+                    for e in error.errors(include_url=False)]
+        raise ScenarioError(source, _shorten(problems)) from None
+    problems = check_references(scenario)
+    if problems:
+        raise ScenarioError(source, problems)
+    return scenario
+
+
+def _shorten(problems):
+    """Keep a whole table out of the message when the complaint is about the table itself."""
+    return [(key, value if not isinstance(value, dict) else "{...}", why) for key, value, why in problems]
+
+
+def load_scenario(source: str | Path) -> Scenario:
+    """Load a scenario by built-in name (`"baseline-2025"`) or from a TOML file path."""
+    path = _resolve(source)
+    return build_scenario(_raw_scenario(path), str(path))

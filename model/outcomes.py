@@ -1,0 +1,41 @@
+"""Run-level outcomes, read off the daily ledger.
+
+Names, as they appear in `summary()`:
+- `launched_<class>`, `neutralised_<class>`, `leaked_<class>`: totals over the run.
+- `neutralised_share_<class>`: neutralised / launched (NaN when none launched).
+- `damage`: damage points of all leakers; `value_weighted_damage`: each point times its site's value.
+- `days_without_ballistic_defence`: nights after which no ballistic-capable round was left in the theatre.
+- `min_stock_<interceptor>`: lowest end-of-day theatre stock.
+- `attacker_spend_usd`, `defender_spend_usd`: munitions launched and rounds fired, at catalog prices.
+- `cost_exchange_ratio`: defender spend / attacker spend (above 1: defending costs more than attacking).
+"""
+
+import numpy as np
+
+from model.ledger import Ledger
+
+
+def summarise(ledger: Ledger, days: int, classes: list[str], interceptors: list[str]) -> dict:
+    """The summary of the first `days` days of a ledger."""
+    out: dict[str, float | int] = {"days": days}
+    launched = ledger["launched"][:days].sum(axis=0)
+    neutralised = ledger["neutralised"][:days].sum(axis=0)
+    leaked = ledger["leaked"][:days].sum(axis=0)
+    for k, name in enumerate(classes):
+        out[f"launched_{name}"] = int(launched[k])
+        out[f"neutralised_{name}"] = int(neutralised[k])
+        out[f"leaked_{name}"] = int(leaked[k])
+        out[f"neutralised_share_{name}"] = float(neutralised[k] / launched[k]) if launched[k] else float("nan")
+    out["damage"] = float(ledger["damage"][:days].sum())
+    out["value_weighted_damage"] = float(ledger["value_weighted_damage"][:days].sum())
+    out["days_without_ballistic_defence"] = int((ledger["ballistic_capable_left"][:days] == 0).sum())
+    stock = ledger["stock"][:days]
+    for k, name in enumerate(interceptors):
+        out[f"min_stock_{name}"] = int(stock[:, k].min()) if days else 0
+        out[f"fired_{name}"] = int(ledger["fired"][:days, k].sum())
+    attack = float(ledger["attacker_spend_usd"][:days].sum())
+    defend = float(ledger["defender_spend_usd"][:days].sum())
+    out["attacker_spend_usd"] = attack
+    out["defender_spend_usd"] = defend
+    out["cost_exchange_ratio"] = defend / attack if attack else float("nan")
+    return out

@@ -1,0 +1,171 @@
+"""What a scenario is: the validated, typed form of a scenario file and its catalog.
+
+Field types and bounds are checked by pydantic; `check_references` then checks
+what one table says about another (a battery type missing from the catalog, a
+site off the grid, a pause that ends before it starts). Every problem is
+reported with the key it sits at and the value found there.
+"""
+
+from datetime import date, timedelta
+
+from pydantic import Field, model_validator
+
+from agents.attacker import AttackerParams, ThreatClass
+from agents.battery import BatteryPlacement, BatteryType, Doctrine, InterceptorType
+from agents.params import Cell, Params, PositiveInt
+from agents.site import SiteParams
+from agents.supplier import SupplierParams
+from model.timeline import NewBattery, Pause, PauseProcess, SupplierRate, TimelineEvent
+
+
+class Catalog(Params):
+    """The named kinds a scenario builds from: threats, interceptors, battery types, doctrines."""
+
+    threats: dict[str, ThreatClass] = Field(min_length=1)
+    interceptors: dict[str, InterceptorType]
+    battery_types: dict[str, BatteryType]
+    doctrines: dict[str, Doctrine]
+
+
+class GridParams(Params):
+    """The theatre as a grid of cells; raids start from launch areas on it."""
+
+    width: PositiveInt
+    height: PositiveInt
+    launch_areas: list[Cell] = Field(min_length=1)
+
+
+class Scenario(Params):
+    """A whole campaign as data: calendar, catalog, grid, forces, suppliers and timeline."""
+
+    name: str
+    description: str = ""
+    start: date
+    end: date
+    catalog: Catalog
+    grid: GridParams
+    sites: list[SiteParams] = Field(min_length=1)
+    batteries: list[BatteryPlacement] = Field(default_factory=list)
+    attacker: AttackerParams
+    suppliers: list[SupplierParams] = Field(default_factory=list)
+    timeline: list[TimelineEvent] = Field(default_factory=list)
+    pause_processes: list[PauseProcess] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _calendar_runs_forward(self) -> "Scenario":
+        if self.end < self.start:
+            raise ValueError(f"end {self.end} is before start {self.start}")
+        return self
+
+    @property
+    def horizon(self) -> int:
+        """Days in the campaign, both ends included."""
+        return (self.end - self.start).days + 1
+
+    def day_of(self, when: date) -> int:
+        """Days from the start date (0 on the start date)."""
+        return (when - self.start).days
+
+    def date_of(self, day: int) -> date:
+        """The calendar date of day `day`."""
+        return self.start + timedelta(days=day)
+
+
+Problem = tuple[str, object, str]
+"""(key path, value found, what is wrong)."""
+
+
+def check_references(s: Scenario) -> list[Problem]:
+    """Find every cross-reference that points at nothing, and every place off the map."""
+    problems: list[Problem] = []
+    cat = s.catalog
+
+    def need(name, known, path, what):
+        if name not in known:
+            problems.append((path, name, f"unknown {what}; known: {', '.join(sorted(known))}"))
+
+    def keys(table, known, path, what):
+        for key in table or {}:
+            need(key, known, f"{path}.{key}", what)
+
+    def on_grid(cell, path):
+        x, y = cell
+        if x >= s.grid.width or y >= s.grid.height:
+            problems.append((path, list(cell), f"off the {s.grid.width}x{s.grid.height} grid"))
+
+    def in_calendar(when, path):
+        if not s.start <= when <= s.end:
+            problems.append((path, when, f"outside the scenario's {s.start} to {s.end}"))
+
+    for name, threat in cat.threats.items():
+        if threat.mimics is not None:
+            need(threat.mimics, cat.threats, f"catalog.threats.{name}.mimics", "threat class")
+    for name, interceptor in cat.interceptors.items():
+        keys(interceptor.kill_probability, cat.threats,
+             f"catalog.interceptors.{name}.kill_probability", "threat class")
+    for name, doctrine in cat.doctrines.items():
+        for i, threat in enumerate(doctrine.engage):
+            need(threat, cat.threats, f"catalog.doctrines.{name}.engage[{i}]", "threat class")
+        keys(doctrine.shots_per_target, cat.threats, f"catalog.doctrines.{name}.shots_per_target",
+             "threat class")
+    for name, btype in cat.battery_types.items():
+        path = f"catalog.battery_types.{name}"
+        for i, interceptor in enumerate(btype.interceptors):
+            need(interceptor, cat.interceptors, f"{path}.interceptors[{i}]", "interceptor type")
+        for table in ("launcher_rounds", "magazine"):
+            keys(getattr(btype, table), btype.interceptors, f"{path}.{table}",
+                 f"interceptor for a {name} battery")
+        keys(btype.ew_share, cat.threats, f"{path}.ew_share", "threat class")
+        if btype.doctrine is not None:
+            need(btype.doctrine, cat.doctrines, f"{path}.doctrine", "doctrine")
+
+    def placement(b, path):
+        need(b.type, cat.battery_types, f"{path}.type", "battery type")
+        on_grid(b.cell, f"{path}.cell")
+        if b.doctrine is not None:
+            need(b.doctrine, cat.doctrines, f"{path}.doctrine", "doctrine")
+        if b.type in cat.battery_types:
+            keys(b.magazine, cat.battery_types[b.type].interceptors, f"{path}.magazine",
+                 f"interceptor for a {b.type} battery")
+
+    for i, cell in enumerate(s.grid.launch_areas):
+        on_grid(cell, f"grid.launch_areas[{i}]")
+    for i, site in enumerate(s.sites):
+        on_grid(site.cell, f"sites[{i}].cell")
+    for i, battery in enumerate(s.batteries):
+        placement(battery, f"batteries[{i}]")
+
+    a = s.attacker
+    for table in ("initial_stockpile", "production_per_day", "waves"):
+        keys(getattr(a, table), cat.threats, f"attacker.{table}", "threat class")
+    keys(a.routine.mean, cat.threats, "attacker.routine.mean", "threat class")
+    keys(a.salvo.swarm_mix, cat.threats, "attacker.salvo.swarm_mix", "threat class")
+    keys(a.salvo.missiles, cat.threats, "attacker.salvo.missiles", "threat class")
+
+    suppliers = {}
+    for i, supplier in enumerate(s.suppliers):
+        if supplier.name in suppliers:
+            problems.append((f"suppliers[{i}].name", supplier.name, "a second supplier of this name"))
+        suppliers[supplier.name] = supplier
+        keys(supplier.products, cat.interceptors, f"suppliers[{i}].products", "interceptor type")
+
+    for i, event in enumerate(s.timeline):
+        path = f"timeline[{i}]"
+        if isinstance(event, Pause):
+            need(event.supplier, suppliers, f"{path}.supplier", "supplier")
+            in_calendar(event.start, f"{path}.start")
+            if event.end is not None and event.end < event.start:
+                problems.append((f"{path}.end", event.end, f"the pause ends before it starts ({event.start})"))
+        elif isinstance(event, NewBattery):
+            placement(event, path)
+            in_calendar(event.date, f"{path}.date")
+        else:
+            in_calendar(event.date, f"{path}.date")
+            if isinstance(event, SupplierRate):
+                need(event.supplier, suppliers, f"{path}.supplier", "supplier")
+                need(event.interceptor, cat.interceptors, f"{path}.interceptor", "interceptor type")
+            else:
+                need(event.threat, cat.threats, f"{path}.threat", "threat class")
+    for i, process in enumerate(s.pause_processes):
+        need(process.supplier, suppliers, f"pause_processes[{i}].supplier", "supplier")
+    return problems

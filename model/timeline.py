@@ -1,0 +1,107 @@
+"""The aid timeline: dated events and drawn pauses, placed on Mesa's event list.
+
+Every event acts before that day's raid. Fixed events come from the scenario's
+`[[timeline]]` tables; `[[pause_processes]]` draw further pauses of a supplier
+(exponential gaps, geometric lengths) from the run's own generator, so a seed
+fixes them too.
+"""
+
+from datetime import date
+from typing import Annotated, Literal
+
+import numpy as np
+from pydantic import Field
+
+from agents.params import Cell, NonNegativeFloat, NonNegativeInt, Params
+
+
+class Pause(Params):
+    """A supplier stops delivering on `start` and resumes on `end` (never, if no end)."""
+
+    event: Literal["pause"]
+    supplier: str
+    start: date
+    end: date | None = None
+    note: str = ""
+
+
+class NewBattery(Params):
+    """A battery arrives on `date` at `cell`, with its type's magazine unless one is given."""
+
+    event: Literal["battery"]
+    date: date
+    type: str
+    cell: Cell
+    name: str | None = None
+    magazine: dict[str, NonNegativeInt] | None = None
+    doctrine: str | None = None
+    note: str = ""
+
+
+class SupplierRate(Params):
+    """A supplier's daily production of one interceptor type changes on `date`."""
+
+    event: Literal["supplier_rate"]
+    date: date
+    supplier: str
+    interceptor: str
+    per_day: NonNegativeFloat
+    note: str = ""
+
+
+class AttackerRate(Params):
+    """The attacker's daily production of one threat class changes on `date`."""
+
+    event: Literal["attacker_rate"]
+    date: date
+    threat: str
+    per_day: NonNegativeFloat
+    note: str = ""
+
+
+TimelineEvent = Annotated[Pause | NewBattery | SupplierRate | AttackerRate, Field(discriminator="event")]
+
+
+class PauseProcess(Params):
+    """Pauses of one supplier drawn at random: mean days between pauses and mean pause length."""
+
+    supplier: str
+    mean_interval_days: float = Field(gt=0)
+    mean_duration_days: float = Field(ge=1)
+
+
+class ScheduledAction:
+    """One timeline entry bound to its target, so Mesa's event list can hold it by a bound method.
+
+    Mesa keeps event callbacks by weak reference: the campaign keeps these
+    objects alive in its `timeline` list.
+    """
+
+    def __init__(self, day: int, description: str, action, *args) -> None:
+        """Remember what to call on `day`; `action` is a bound method of the model or an agent."""
+        self.day = day
+        self.description = description
+        self._action = action
+        self._args = args
+
+    def fire(self) -> None:
+        """Carry out the event."""
+        self._action(*self._args)
+
+    def __repr__(self) -> str:
+        """Read as the day and what happens."""
+        return f"ScheduledAction(day={self.day}, {self.description!r})"
+
+
+def draw_pauses(process: PauseProcess, horizon: int, rng: np.random.Generator) -> list[tuple[int, int]]:
+    """Draw (start day, end day) pauses over the horizon; gaps exponential, lengths geometric."""
+    pauses = []
+    day = 0.0
+    while True:
+        day += rng.exponential(process.mean_interval_days)
+        if day >= horizon:
+            return pauses
+        length = int(rng.geometric(1.0 / process.mean_duration_days))
+        start = int(day)
+        pauses.append((start, start + length))
+        day = start + length
