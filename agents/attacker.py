@@ -11,6 +11,7 @@ from mesa import Agent
 from pydantic import Field, model_validator
 
 from agents.params import NonNegativeFloat, NonNegativeInt, Params, PositiveInt, Probability
+from agents.sampling import draw_raid
 
 
 class ThreatClass(Params):
@@ -108,12 +109,11 @@ class Attacker(Agent):
         self._routine_mean = _vector(params.routine.mean, self.class_names)
         self._salvo_missiles = _vector(params.salvo.missiles, self.class_names)
         self._swarm_mix = _vector(params.salvo.swarm_mix, self.class_names)
-        wave_share = np.array([params.waves.get(name, [1.0] + [0.0] * (self.n_waves - 1))
-                               for name in self.class_names])
-        # P(class c lands in wave w on route r), flattened over (wave, route)
-        placement = (wave_share[:, :, None] * route_weights[None, None, :]).reshape(
-            len(self.class_names), -1)
-        self._placement = placement / placement.sum(axis=1, keepdims=True)
+        self._no_swarm = np.zeros(len(self.class_names), dtype=np.int64)
+        wave_shares = np.array([params.waves.get(name, [1.0] + [0.0] * (self.n_waves - 1))
+                                for name in self.class_names])
+        self._wave_shares = wave_shares / wave_shares.sum(axis=1, keepdims=True)
+        self._route_weights = route_weights / route_weights.sum()
         self.n_routes = len(route_weights)
         self.salvo_tonight = False
         self.model.schedule_on_day(self.call_salvo, self._days_to_next_salvo())
@@ -138,32 +138,27 @@ class Attacker(Agent):
         self._accrued -= whole
         self.stockpile += whole.astype(np.int64)
 
-    def _draw(self, mean: np.ndarray, dispersion: float) -> np.ndarray:
-        if dispersion == 0:
-            return np.rint(mean).astype(np.int64)
-        drawn = np.zeros(len(mean), dtype=np.int64)
-        on = mean > 0
-        drawn[on] = self.model.rng.negative_binomial(dispersion, dispersion / (dispersion + mean[on]))
-        return drawn
-
-    def plan_night(self) -> np.ndarray:
-        """How many of each class to launch tonight, before the stockpile's limit."""
-        if not self.salvo_tonight:
-            return self._draw(self._routine_mean, self.params.routine.dispersion)
-        self.salvo_tonight = False
-        salvo = self.params.salvo
-        low, high = salvo.swarm_size
-        swarm = self.model.rng.multinomial(self.model.rng.integers(low, high + 1), self._swarm_mix)
-        return swarm + self._draw(self._salvo_missiles, salvo.dispersion)
-
     def launch(self) -> np.ndarray:
-        """Launch tonight's raid from the stockpile: counts by (route, class, wave)."""
-        launched = np.minimum(self.plan_night(), self.stockpile)
-        self.stockpile -= launched
-        self.launched = launched
-        raid = self.model.rng.multinomial(launched, self._placement)
-        return np.ascontiguousarray(
-            raid.reshape(len(launched), self.n_waves, self.n_routes).transpose(2, 0, 1))
+        """Launch tonight's raid from the stockpile: counts by (route, class, wave).
+
+        A salvo night adds a swarm of drawn size, split by `swarm_mix`, to the
+        salvo's missiles; a routine night launches the routine means. Nothing
+        beyond the stockpile flies.
+        """
+        rng = self.model.rng
+        if self.salvo_tonight:
+            self.salvo_tonight = False
+            salvo = self.params.salvo
+            low, high = salvo.swarm_size
+            swarm = rng.multinomial(rng.integers(low, high + 1), self._swarm_mix)
+            mean, dispersion = self._salvo_missiles, salvo.dispersion
+        else:
+            swarm = self._no_swarm
+            mean, dispersion = self._routine_mean, self.params.routine.dispersion
+        self.launched, raid = draw_raid(mean, dispersion, swarm, self.stockpile, self._route_weights,
+                                        self._wave_shares, rng.integers(2**63))
+        self.stockpile -= self.launched
+        return raid
 
     @property
     def spend_tonight(self) -> float:

@@ -2,6 +2,7 @@
 
 from typing import Literal
 
+import numpy as np
 from mesa.discrete_space import FixedAgent
 
 from agents.params import Cell, NonNegativeFloat, Params
@@ -17,17 +18,19 @@ class SiteParams(Params):
 
 
 class DefendedSite(FixedAgent):
-    """A site on the grid; it keeps the damage that leakers have done to it."""
+    """A site on the grid. Its accumulated damage is a one-element view of the theatre's damage
+    array, so the model adds a night's damage to every site in one operation."""
 
-    def __init__(self, model, params: SiteParams, cell) -> None:
-        """Put the site on its cell with no damage yet."""
+    def __init__(self, model, params: SiteParams, cell, damage: np.ndarray) -> None:
+        """Put the site on its cell; `damage` is its one-element slot in the theatre's array."""
         super().__init__(model)
         self.name = params.name
         self.kind = params.kind
         self.value = params.value
-        self.damage = 0.0
+        self._damage = damage
         self.cell = cell
 
-    def suffer(self, damage: float) -> None:
-        """Add tonight's damage from leakers."""
-        self.damage += damage
+    @property
+    def damage(self) -> float:
+        """Damage points suffered so far."""
+        return float(self._damage[0])

@@ -1,9 +1,10 @@
-"""Suppliers: interceptor production, the delivery pipeline, and aid pauses.
+"""Suppliers: interceptor production, shipments in transit, and aid pauses.
 
 One supplier per source (US PAC-3 MSE, European GEM-T, other donors, domestic
-cheap layers). Each day a supplier sends its theatre share of production into a
-pipeline that takes `lead_time_days` to arrive. While it is paused nothing of it
-reaches the batteries: arrivals wait at the depot and go out on resumption
+cheap layers). Every `ship_every_days` a supplier sends its theatre share of
+what it made into transit; each shipment is an event that lands
+`lead_time_days` later. While the supplier is paused nothing of it reaches the
+batteries: shipments that land wait at the depot and go out on resumption
 (calibration.md: the March and July 2025 US pauses).
 """
 
@@ -11,11 +12,11 @@ from typing import Literal
 
 import numpy as np
 from mesa import Agent
+from mesa.time import Schedule
 from pydantic import Field
 
 from agents.allocation import ALLOCATION_RULES
-from agents.battery import DefenderBattery
-from agents.params import NonNegativeFloat, NonNegativeInt, Params, Probability
+from agents.params import NonNegativeFloat, NonNegativeInt, Params, PositiveInt, Probability
 
 
 class SupplierParams(Params):
@@ -27,93 +28,108 @@ class SupplierParams(Params):
     )
     theatre_share: Probability = 1.0
     lead_time_days: NonNegativeInt = 0
+    ship_every_days: PositiveInt = 7
     allocation: Literal["proportional", "lowest_stock_first"] = "proportional"
 
 
-class Supplier(Agent):
-    """Produces interceptors and ships them through a pipeline to the batteries.
+class Shipment:
+    """Rounds in transit from one supplier; it lands as an event on the model's calendar."""
 
-    Conservation: everything dispatched is, at any moment, in the pipeline,
-    held at the depot, or delivered.
+    def __init__(self, supplier: "Supplier", rounds: np.ndarray) -> None:
+        """Load `rounds` (by interceptor type) for `supplier`."""
+        self.supplier = supplier
+        self.rounds = rounds
+
+    def land(self) -> None:
+        """Arrive in the theatre."""
+        self.supplier.receive(self)
+
+
+class Supplier(Agent):
+    """Produces interceptors and ships them to the batteries that fire them.
+
+    The books (`dispatched`, `delivered`, `in_transit`, `held`) are rows of the
+    theatre's logistics matrices, so the model totals them without a loop.
+    Conservation: dispatched = in transit + held + delivered, at any moment.
     """
 
-    def __init__(self, model, params: SupplierParams, interceptor_names: list[str]) -> None:
-        """Open the supplier's books; production is indexed like `interceptor_names`."""
+    def __init__(self, model, params: SupplierParams, interceptor_names: list[str], books: dict,
+                 index: int, pauses: np.ndarray) -> None:
+        """Open the supplier's books (row `index` of each matrix in `books`) and start shipping.
+
+        `pauses` is the supplier's one-element slot in the theatre's count of pauses in force.
+        """
         super().__init__(model)
         self.name = params.name
         self.params = params
         self.interceptor_names = interceptor_names
-        n = len(interceptor_names)
         self.rate = np.array([params.products.get(name, 0.0) for name in interceptor_names])
         self._allocate = ALLOCATION_RULES[params.allocation]
-        self._accrued = np.zeros(n)
-        self._pipeline = np.zeros((max(params.lead_time_days, 1), n), dtype=np.int64)
-        self._head = 0
-        self.held = np.zeros(n, dtype=np.int64)
-        self.dispatched = np.zeros(n, dtype=np.int64)
-        self.delivered = np.zeros(n, dtype=np.int64)
-        self._pauses = 0
+        self._accrued = np.zeros(len(interceptor_names))
+        self.dispatched, self.delivered = books["dispatched"][index], books["delivered"][index]
+        self.in_transit, self.held = books["in_transit"][index], books["held"][index]
+        self.shipments: set[Shipment] = set()
+        self._pauses = pauses
+        self._shipping = model.schedule_recurring(
+            self.dispatch, Schedule(interval=params.ship_every_days, start=model.time + 0.5))
 
     @property
     def flowing(self) -> bool:
         """True unless at least one pause is in force (pauses may overlap)."""
-        return self._pauses == 0
-
-    @property
-    def in_pipeline(self) -> np.ndarray:
-        """Rounds on their way, by interceptor type."""
-        return self._pipeline.sum(axis=0)
+        return self._pauses[0] == 0
 
     def set_rate(self, interceptor: str, per_day: float) -> None:
         """Change the production rate of one interceptor type (a timeline event)."""
         self.rate[self.interceptor_names.index(interceptor)] = per_day
 
     def pause(self) -> None:
-        """Stop deliveries: from now on, arrivals wait at the depot."""
-        self._pauses += 1
+        """Stop deliveries: from now on, shipments that land wait at the depot."""
+        self._pauses[0] += 1
 
     def resume(self) -> None:
         """End one pause; when none is left in force, send out everything held at the depot."""
-        self._pauses = max(self._pauses - 1, 0)
-        if not self.flowing:
-            return
-        held, self.held = self.held, np.zeros_like(self.held)
-        self._distribute(held)
+        self._pauses[0] = max(self._pauses[0] - 1, 0)
+        self.release_held()
 
-    def deliver(self) -> None:
-        """Take today's arrivals off the pipeline: to the batteries, or to the depot if paused."""
-        arrivals = self._pipeline[self._head].copy()
-        self._pipeline[self._head] = 0
-        self._head = (self._head + 1) % len(self._pipeline)
-        if self.flowing:
-            held, self.held = self.held, np.zeros_like(self.held)
-            self._distribute(arrivals + held)
-        else:
-            self.held += arrivals
+    def release_held(self) -> None:
+        """If flowing, send out what waits at the depot (after a pause, or when a new battery can take it)."""
+        if self.flowing and self.held.any():
+            held = self.held.copy()
+            self.held[:] = 0
+            self._distribute(held)
 
     def dispatch(self) -> None:
-        """Send today's theatre share of production into the pipeline (fractions carry over)."""
-        self._accrued += self.rate * self.params.theatre_share
+        """Send the theatre share of what was made since the last shipment (fractions carry over)."""
+        self._accrued += self.rate * self.params.theatre_share * self.params.ship_every_days
         whole = np.floor(self._accrued)
         if not whole.any():
             return
         self._accrued -= whole
-        whole = whole.astype(np.int64)
-        self._pipeline[(self._head + len(self._pipeline) - 1) % len(self._pipeline)] += whole
-        self.dispatched += whole
+        shipment = Shipment(self, whole.astype(np.int64))
+        self.shipments.add(shipment)
+        self.dispatched += shipment.rounds
+        self.in_transit += shipment.rounds
+        self.model.schedule_event(shipment.land, after=self.params.lead_time_days)
+
+    def receive(self, shipment: Shipment) -> None:
+        """A shipment lands: out to the batteries, or into the depot while paused."""
+        self.shipments.discard(shipment)
+        self.in_transit -= shipment.rounds
+        if self.flowing:
+            self._distribute(shipment.rounds)
+        else:
+            self.held += shipment.rounds
 
     def _distribute(self, rounds: np.ndarray) -> None:
-        """Share arrivals among batteries that fire each type; what none can take stays held."""
+        """Share rounds among the batteries that fire each type; what none can take stays held."""
         for interceptor in np.flatnonzero(rounds):
-            takers = [b for b in self.model.agents_by_type.get(DefenderBattery, ())
-                      if b.battery_type.launcher_rounds.get(self.interceptor_names[interceptor], 0) > 0]
+            takers, capacity = self.model.batteries_firing(interceptor)
             if not takers:
                 self.held[interceptor] += rounds[interceptor]
                 continue
-            name = self.interceptor_names[interceptor]
-            capacity = np.array([b.battery_type.launcher_rounds[name] for b in takers])
             stock = np.array([b.magazine[interceptor] for b in takers])
-            for battery, share in zip(takers, self._allocate(int(rounds[interceptor]), capacity, stock)):
+            for battery, share in zip(takers, self._allocate(int(rounds[interceptor]), capacity, stock),
+                                      strict=True):
                 if share:
                     battery.receive(interceptor, int(share))
             self.delivered[interceptor] += rounds[interceptor]

@@ -34,6 +34,7 @@ class AirDefence:
         self.origins, self.targets, self.route_order = origins, targets, route_order
         b = capacity
         self.count = 0
+        self._type_of: list[str] = []
         self.active = np.zeros(b, dtype=np.bool_)
         self.is_ew = np.zeros(b, dtype=np.bool_)
         self.ew_share = np.zeros((b, n_c))
@@ -49,11 +50,15 @@ class AirDefence:
         self.positions = np.zeros((b, 2), dtype=np.int64)
         self.radius = np.zeros(b)
         self.layers = route_layers(origins, targets, self.positions, self.radius, self.active)
+        self._shot_down = np.zeros(n_c, dtype=np.int64)
+        self._lost_to_ew = np.zeros(n_c, dtype=np.int64)
+        self._fired = np.zeros_like(self.stock)
 
-    def add(self, type_name: str, doctrine_name: str | None, cell, magazine: dict[str, int] | None) -> int:
-        """Fill the next row for a battery of `type_name`; returns its row (inactive until `activate`)."""
+    def add(self, type_name: str, doctrine_name: str | None, cell) -> int:
+        """Fill the next row for a battery of `type_name`; returns its row, inactive and empty until deployed."""
         row = self.count
         self.count += 1
+        self._type_of.append(type_name)
         btype = self.catalog.battery_types[type_name]
         names = self.class_names
         self.is_ew[row] = not btype.interceptors
@@ -65,8 +70,6 @@ class AirDefence:
             i = self.interceptor_names.index(name)
             self.preference[row, k] = i
             self.launcher_rounds[row, i] = btype.launcher_rounds.get(name, 0)
-        for name, rounds in (btype.magazine if magazine is None else magazine).items():
-            self.stock[row, self.interceptor_names.index(name)] = rounds
         doctrine_name = doctrine_name or btype.doctrine
         if doctrine_name is not None:
             doctrine = self.catalog.doctrines[doctrine_name]
@@ -77,20 +80,28 @@ class AirDefence:
             self.reserve[row] = doctrine.ballistic_reserve
         return row
 
-    def activate(self, row: int) -> None:
-        """Bring a battery row into the fight and recompute which routes it covers."""
+    def deploy(self, row: int, magazine: dict[str, int] | None) -> None:
+        """Bring a battery row into the fight with `magazine` (its type's, if None)."""
+        btype = self.catalog.battery_types[self._type_of[row]]
+        for name, rounds in (btype.magazine if magazine is None else magazine).items():
+            self.stock[row, self.interceptor_names.index(name)] = rounds
         self.active[row] = True
+
+    def update_routes(self) -> None:
+        """Recompute which active batteries each route crosses (after batteries arrive or move)."""
         self.layers = route_layers(self.origins, self.targets, self.positions, self.radius, self.active)
 
     def resolve(self, raid: np.ndarray, rng: np.random.Generator):
-        """Fight one night: returns (leaked by route and class, shot down, lost to EW, fired by type)."""
-        n_c = len(self.class_names)
-        shot_down = np.zeros(n_c, dtype=np.int64)
-        lost_to_ew = np.zeros(n_c, dtype=np.int64)
-        fired = np.zeros_like(self.stock)
+        """Fight one night: returns (leaked by class, shot down, lost to EW, fired by type).
+
+        The returned arrays are reused night after night: copy them to keep them.
+        """
+        self._shot_down[:] = 0
+        self._lost_to_ew[:] = 0
+        self._fired[:] = 0
         resolve_raid(raid, self.layers, self.route_order, self.active, self.is_ew, self.ew_share,
                      self.channels, self.effectiveness, self.class_order, self.shots_per_target,
                      self.look_shoot, self.reserve, self.preference, self.kill_probability,
                      self.ballistic_capable, self.is_ballistic, self.pool_of, self.launcher_rounds,
-                     self.stock, rng, shot_down, lost_to_ew, fired)
-        return raid.sum(axis=2), shot_down, lost_to_ew, fired.sum(axis=0)
+                     self.stock, rng.integers(2**63), self._shot_down, self._lost_to_ew, self._fired)
+        return raid.sum(axis=2), self._shot_down, self._lost_to_ew, self._fired.sum(axis=0)

@@ -11,6 +11,7 @@ from datetime import timedelta
 import numpy as np
 from mesa import Model
 from mesa.discrete_space import OrthogonalMooreGrid
+from mesa.time import Priority
 
 from agents import Attacker, DefendedSite, DefenderBattery, Supplier
 from model.air_defence import AirDefence
@@ -19,6 +20,12 @@ from model.ledger import Ledger
 from model.outcomes import summarise
 from model.scenario import Scenario
 from model.timeline import AttackerRate, NewBattery, Pause, ScheduledAction, SupplierRate, draw_pauses
+
+
+LOGISTICS_BOOKS = ("dispatched", "delivered", "in_transit", "held")
+"""Supplier books kept per day, theatre totals by interceptor type."""
+NIGHT_BOOKS = ("launched", "shot_down", "lost_to_ew", "leaked")
+"""Counts kept per night, by threat class."""
 
 
 class TheatreGrid(OrthogonalMooreGrid):
@@ -39,14 +46,21 @@ class AirCampaign(Model):
         self.horizon = scenario.horizon
         self.days_done = 0
         self.grid = TheatreGrid((scenario.grid.width, scenario.grid.height), random=self.random)
-        self.sites = [DefendedSite(self, s, self.grid[tuple(s.cell)]) for s in scenario.sites]
+        self.site_damage = np.zeros(len(scenario.sites))
+        self.sites = [DefendedSite(self, s, self.grid[tuple(s.cell)], self.site_damage[k:k + 1])
+                      for k, s in enumerate(scenario.sites)]
         self._build_routes()
         self._build_air_defence()
         self.attacker = Attacker(self, scenario.attacker, scenario.catalog.threats,
                                  route_weights(self.route_site, self.site_values,
                                                scenario.attacker.concentration))
         names = self.air_defence.interceptor_names
-        self.suppliers = {p.name: Supplier(self, p, names) for p in scenario.suppliers}
+        # (book, supplier, interceptor type): each supplier keeps its books in its own rows
+        self.logistics = np.zeros((len(LOGISTICS_BOOKS), len(scenario.suppliers), len(names)), dtype=np.int64)
+        books = dict(zip(LOGISTICS_BOOKS, self.logistics, strict=True))
+        self.supplier_pauses = np.zeros(len(scenario.suppliers), dtype=np.int64)
+        self.suppliers = {p.name: Supplier(self, p, names, books, k, self.supplier_pauses[k:k + 1])
+                          for k, p in enumerate(scenario.suppliers)}
         self._open_ledger()
         self.timeline: list[ScheduledAction] = []
         self._schedule_timeline()
@@ -70,8 +84,9 @@ class AirCampaign(Model):
         self.air_defence = AirDefence(self.config.catalog, len(placements) + len(arriving),
                                       self.route_origin, self.route_target, order)
         for k, placement in enumerate(placements):
-            row = self.air_defence.add(placement.type, placement.doctrine, placement.cell, placement.magazine)
+            row = self.air_defence.add(placement.type, placement.doctrine, placement.cell)
             self._field_battery(row, placement, f"{placement.type}-{k + 1}")
+        self.air_defence.update_routes()
         self.initial_stock = self.air_defence.stock.sum(axis=0).copy()
 
     def _field_battery(self, row: int, placement, default_name: str) -> DefenderBattery:
@@ -81,23 +96,42 @@ class AirCampaign(Model):
             self, placement.name or default_name, placement.type, btype,
             self.config.catalog.doctrines.get(doctrine_name) if doctrine_name else None,
             self.grid[tuple(placement.cell)], row, self.air_defence.stock[row])
-        self.air_defence.activate(row)
+        self.air_defence.deploy(row, placement.magazine)
+        self._takers = {}
         return battery
+
+    def batteries_firing(self, interceptor: int) -> tuple[list[DefenderBattery], np.ndarray]:
+        """Batteries in the theatre that can load interceptor type `interceptor`, and their launcher rounds."""
+        if interceptor not in self._takers:
+            name = self.air_defence.interceptor_names[interceptor]
+            takers = [b for b in self.agents_by_type.get(DefenderBattery, ())
+                      if b.battery_type.launcher_rounds.get(name, 0) > 0]
+            capacity = np.array([b.battery_type.launcher_rounds[name] for b in takers], dtype=np.int64)
+            self._takers[interceptor] = (takers, capacity)
+        return self._takers[interceptor]
 
     def _open_ledger(self) -> None:
         classes = self.air_defence.class_names
         types = self.air_defence.interceptor_names
         self.ledger = Ledger(self.horizon)
         self._dispatched_before = self._delivered_before = np.zeros(len(types), dtype=np.int64)
-        for block in ("launched", "neutralised", "shot_down", "lost_to_ew", "leaked"):
-            self.ledger.add_block(block, classes)
-        for block in ("fired", "stock", "dispatched", "delivered", "pipeline", "held", "added_with_batteries"):
-            self.ledger.add_block(block, types)
-        for block in ("damage", "value_weighted_damage", "attacker_spend_usd", "defender_spend_usd"):
-            self.ledger.add_block(block, [""], float)
-        self.ledger.add_block("ballistic_capable_left", [""])
-        self.ledger.add_block("salvo", [""], bool)
-        self.ledger.add_block("flowing", list(self.suppliers), bool)
+        book = self.ledger
+        self._night = book.add_stack(NIGHT_BOOKS, classes)
+        self._fired = book.add_block("fired", types)
+        self._stock = book.add_block("stock", types)
+        self._logistics = book.add_stack(LOGISTICS_BOOKS, types, cumulative=("dispatched", "delivered"))
+        self._added = book.add_block("added_with_batteries", types)
+        self._site_damage = book.add_block("damage_at", [s.name for s in self.sites], float)
+        self._salvo = book.add_block("salvo", [""], bool)
+        self._flowing = book.add_block("flowing", list(self.suppliers), bool)
+        cost = np.array([t.cost_usd for t in self.config.catalog.threats.values()])
+        capable = self.air_defence.ballistic_capable
+        book.derive("neutralised", classes, lambda b: b["shot_down"] + b["lost_to_ew"])
+        book.derive("damage", [""], lambda b: b["damage_at"].sum(axis=1, keepdims=True))
+        book.derive("value_weighted_damage", [""], lambda b: b["damage_at"] @ self.site_values[:, None])
+        book.derive("ballistic_capable_left", [""], lambda b: b["stock"][:, capable].sum(axis=1, keepdims=True))
+        book.derive("attacker_spend_usd", [""], lambda b: b["launched"] @ cost[:, None])
+        book.derive("defender_spend_usd", [""], lambda b: b["fired"] @ self.air_defence.round_cost[:, None])
 
     # ------------------------------------------------------------------ timeline
     @property
@@ -110,15 +144,19 @@ class AirCampaign(Model):
         """Today's calendar date."""
         return self.config.date_of(self.day)
 
-    def schedule_on_day(self, action, day: int) -> None:
-        """Run `action` (a bound method) before the raid of `day`; days past the horizon are dropped."""
+    def schedule_on_day(self, action, day: int, priority: Priority = Priority.DEFAULT) -> None:
+        """Run `action` (a bound method) before the raid of `day`; days past the horizon are dropped.
+
+        Events of a day happen at `day + 0.5` on Mesa's clock, between the
+        previous day's step and this day's; timeline events come first.
+        """
         if day < self.horizon:
-            self.schedule_event(action, at=day + 0.5)
+            self.schedule_event(action, at=day + 0.5, priority=priority)
 
     def _plan(self, day: int, description: str, action, *args) -> None:
         scheduled = ScheduledAction(day, description, action, *args)
         self.timeline.append(scheduled)
-        self.schedule_on_day(scheduled.fire, day)
+        self.schedule_on_day(scheduled.fire, day, Priority.HIGH)
 
     def _schedule_timeline(self) -> None:
         cfg = self.config
@@ -129,7 +167,7 @@ class AirCampaign(Model):
                 if event.end is not None:
                     self._plan(cfg.day_of(event.end), f"resume {event.supplier}", supplier.resume)
             elif isinstance(event, NewBattery):
-                row = self.air_defence.add(event.type, event.doctrine, event.cell, event.magazine)
+                row = self.air_defence.add(event.type, event.doctrine, event.cell)
                 self._plan(cfg.day_of(event.date), f"new {event.type} battery", self.deploy_battery, row, event)
             elif isinstance(event, SupplierRate):
                 self._plan(cfg.day_of(event.date), f"{event.supplier} makes {event.per_day}/day",
@@ -146,60 +184,40 @@ class AirCampaign(Model):
     def deploy_battery(self, row: int, event: NewBattery) -> None:
         """A battery from the timeline arrives: it joins the fight with its magazine."""
         self._field_battery(row, event, f"{event.type}-new-{row + 1}")
-        self.ledger["added_with_batteries"][self.day] += self.air_defence.stock[row]
+        self.air_defence.update_routes()
+        self._added[self.day] += self.air_defence.stock[row]
+        for supplier in self.suppliers.values():
+            supplier.release_held()
 
     # ------------------------------------------------------------------ a day
     def step(self) -> None:
-        """One day: the night's raid, then the day's logistics, then the books."""
+        """One day: the night's raid and its books (the day's logistics are events)."""
         if self.days_done >= self.horizon:
             raise RuntimeError(f"the campaign ended on {self.config.end}; nothing is left to step")
         salvo = self.attacker.salvo_tonight
         self.attacker.produce()
         raid = self.attacker.launch()
         leaked, shot_down, lost_to_ew, fired = self.air_defence.resolve(raid, self.rng)
-        self._strike(leaked)
-        self._record_night(leaked.sum(axis=0), shot_down, lost_to_ew, fired, salvo)
-        for supplier in self.suppliers.values():
-            supplier.deliver()
-            supplier.dispatch()
-        self._record_logistics()
+        damage = self._strike(leaked)
+        self._record(leaked.sum(axis=0), shot_down, lost_to_ew, fired, damage, salvo)
         self.days_done += 1
 
-    def _strike(self, leaked: np.ndarray) -> None:
-        damage_points = self._site_of_route @ (leaked @ self._damage_per_leaker)
-        for site, points in zip(self.sites, damage_points):
-            if points:
-                site.suffer(points)
-        self._damage_today = damage_points
+    def _strike(self, leaked: np.ndarray) -> np.ndarray:
+        """Leakers hit their sites (each site's damage is a view of `site_damage`); returns tonight's."""
+        damage = self._site_of_route @ (leaked @ self._damage_per_leaker)
+        self.site_damage += damage
+        return damage
 
-    def _record_night(self, leaked, shot_down, lost_to_ew, fired, salvo) -> None:
-        book, d, defence = self.ledger, self.days_done, self.air_defence
-        book["launched"][d] = self.attacker.launched
-        book["shot_down"][d] = shot_down
-        book["lost_to_ew"][d] = lost_to_ew
-        book["neutralised"][d] = shot_down + lost_to_ew
-        book["leaked"][d] = leaked
-        book["fired"][d] = fired
-        book["damage"][d] = self._damage_today.sum()
-        book["value_weighted_damage"][d] = self._damage_today @ self.site_values
-        book["attacker_spend_usd"][d] = self.attacker.spend_tonight
-        book["defender_spend_usd"][d] = fired @ defence.round_cost
-        book["ballistic_capable_left"][d] = defence.stock[:, defence.ballistic_capable].sum()
-        book["salvo"][d] = salvo
-
-    def _record_logistics(self) -> None:
-        book, d = self.ledger, self.days_done
-        suppliers = self.suppliers.values()
-        book["stock"][d] = self.air_defence.stock.sum(axis=0)
-        if suppliers:
-            dispatched = sum(s.dispatched for s in suppliers)
-            delivered = sum(s.delivered for s in suppliers)
-            book["dispatched"][d] = dispatched - self._dispatched_before
-            book["delivered"][d] = delivered - self._delivered_before
-            self._dispatched_before, self._delivered_before = dispatched, delivered
-            book["pipeline"][d] = sum(s.in_pipeline for s in suppliers)
-            book["held"][d] = sum(s.held for s in suppliers)
-            book["flowing"][d] = [s.flowing for s in suppliers]
+    def _record(self, leaked, shot_down, lost_to_ew, fired, damage, salvo) -> None:
+        d, defence = self.days_done, self.air_defence
+        night = self._night[d]
+        night[0], night[1], night[2], night[3] = self.attacker.launched, shot_down, lost_to_ew, leaked
+        self._fired[d] = fired
+        self._site_damage[d] = damage
+        self._salvo[d] = salvo
+        self._stock[d] = defence.stock.sum(axis=0)
+        self._logistics[d] = self.logistics.sum(axis=1)
+        self._flowing[d] = self.supplier_pauses == 0
 
     # ------------------------------------------------------------------ running and results
     def run(self, days: int | None = None) -> "AirCampaign":

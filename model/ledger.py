@@ -1,9 +1,13 @@
-"""The daily ledger: one preallocated numpy row per day, turned into a DataFrame on request.
+"""The daily ledger: preallocated numpy rows per day, turned into a DataFrame on request.
 
-Cheaper than a DataCollector of dicts (no per-day Python objects), and its
-columns are named blocks (`launched` by class, `stock` by interceptor type...),
-so conservation checks read whole blocks at once.
+Cheaper than a DataCollector of dicts (no per-day Python objects). Columns
+come in named blocks (`launched` by class, `stock` by interceptor type...),
+so conservation checks read whole blocks at once. Stacks group blocks written
+together in one assignment; cumulative blocks are kept as running totals and
+shown as daily flows; derived blocks are computed from the others on request.
 """
+
+from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
@@ -16,6 +20,8 @@ class Ledger:
         """Open a ledger with room for `days` rows."""
         self.days = days
         self.blocks: dict[str, tuple[list[str], np.ndarray]] = {}
+        self._cumulative: set[str] = set()
+        self._derived: dict[str, tuple[list[str], Callable]] = {}
 
     def add_block(self, name: str, labels: list[str], dtype=np.int64) -> np.ndarray:
         """Declare the block `name` with one column per label (`name_label` in the table)."""
@@ -23,17 +29,37 @@ class Ledger:
         self.blocks[name] = (labels, array)
         return array
 
+    def add_stack(self, names: tuple[str, ...], labels: list[str], cumulative: tuple[str, ...] = ()) -> np.ndarray:
+        """Declare blocks that share labels and are written together: returns (days, blocks, labels)."""
+        stack = np.zeros((self.days, len(names), len(labels)), dtype=np.int64)
+        for k, name in enumerate(names):
+            self.blocks[name] = (labels, stack[:, k, :])
+        self._cumulative.update(cumulative)
+        return stack
+
+    def derive(self, name: str, labels: list[str], compute: Callable[["Ledger"], np.ndarray]) -> None:
+        """Declare a block computed from the others when read."""
+        self._derived[name] = (labels, compute)
+
     def __getitem__(self, name: str) -> np.ndarray:
-        """The whole (days, labels) array of a block."""
-        return self.blocks[name][1]
+        """The whole (days, labels) array of a block; cumulative blocks as daily flows."""
+        if name in self._derived:
+            return self._derived[name][1](self)
+        array = self.blocks[name][1]
+        if name in self._cumulative:
+            return np.diff(array, axis=0, prepend=0)
+        return array
+
+    def names(self) -> list[str]:
+        """Every block, stored and derived, in table order."""
+        return [*self.blocks, *self._derived]
 
     def frame(self, rows: int, dates) -> pd.DataFrame:
         """The first `rows` days as a DataFrame, with `day` and `date` first."""
         columns = {"day": np.arange(rows), "date": pd.to_datetime(list(dates))}
-        for name, (labels, array) in self.blocks.items():
-            if len(labels) == 1 and labels[0] == "":
-                columns[name] = array[:rows, 0]
-                continue
+        for name in self.names():
+            labels = self._derived[name][0] if name in self._derived else self.blocks[name][0]
+            array = self[name][:rows]
             for k, label in enumerate(labels):
-                columns[f"{name}_{label}"] = array[:rows, k]
+                columns[f"{name}_{label}" if label else name] = array[:, k]
         return pd.DataFrame(columns)

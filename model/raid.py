@@ -4,8 +4,9 @@ Threats arrive as counts indexed by (route, class, wave). Wave by wave, routes
 are taken in order of target value; along each route the batteries engage in
 the order the threats meet them, each bounded by its fire channels per wave,
 its rounds ready on launchers tonight, its stock and its doctrine. Kills are
-binomial draws from the run's own `numpy.random.Generator`, so a seed fixes a
-night. The cost depends on routes x classes x batteries, never on how many
+binomial draws from numba's generator, seeded for the night with a number
+drawn from the run's own `numpy.random.Generator`, so the run's seed fixes
+every night. The cost depends on routes x classes x batteries, never on how many
 threats fly.
 
 Engagement rules, by name:
@@ -23,27 +24,29 @@ import numpy as np
 
 
 @numba.njit(cache=True)
-def _split_pool(counts, engaged, rng):
+def _split_pool(unengaged, n_members, engaged, picked):
     """Draw which members of a pool are engaged: `engaged` picks without replacement."""
-    picked = np.zeros(len(counts), dtype=np.int64)
-    left = counts.copy()
-    total = left.sum()
+    picked[:n_members] = 0
+    if n_members == 1:
+        picked[0] = engaged
+        return
+    total = 0
+    for m in range(n_members):
+        total += unengaged[m]
     for _ in range(engaged):
-        u = rng.random() * total
+        u = np.random.random() * total
         k = 0
-        while u >= left[k]:
-            u -= left[k]
+        while k < n_members - 1 and u >= unengaged[k] - picked[k]:
+            u -= unengaged[k] - picked[k]
             k += 1
         picked[k] += 1
-        left[k] -= 1
         total -= 1
-    return picked
 
 
 @numba.njit(cache=True)
 def resolve_raid(raid, layers, route_order, active, is_ew, ew_share, channels, effectiveness,
                  class_order, shots_per_target, look_shoot, reserve, preference, kill_probability,
-                 ballistic_capable, is_ballistic, pool_of, launcher_rounds, stock, rng,
+                 ballistic_capable, is_ballistic, pool_of, launcher_rounds, stock, seed,
                  shot_down, lost_to_ew, fired):
     """Resolve one night in place.
 
@@ -51,12 +54,14 @@ def resolve_raid(raid, layers, route_order, active, is_ew, ew_share, channels, e
     loses the rounds fired; `shot_down` (C), `lost_to_ew` (C) and `fired` (B, I)
     are added to. `pool_of[d]` is the class a decoy class d passes for, or d.
     """
+    np.random.seed(seed)
     n_routes, n_classes, n_waves = raid.shape
     n_batteries, n_types = stock.shape
     ready = np.minimum(stock, launcher_rounds)
     channels_left = np.zeros(n_batteries, dtype=np.int64)
     members = np.zeros(n_classes, dtype=np.int64)
-    counts = np.zeros(n_classes, dtype=np.int64)
+    unengaged = np.zeros(n_classes, dtype=np.int64)
+    picked = np.zeros(n_classes, dtype=np.int64)
     for w in range(n_waves):
         channels_left[:] = channels
         for r in route_order:
@@ -64,13 +69,18 @@ def resolve_raid(raid, layers, route_order, active, is_ew, ew_share, channels, e
                 b = layers[r, layer]
                 if b < 0:
                     break
+                threats = 0
+                for c in range(n_classes):
+                    threats += raid[r, c, w]
+                if threats == 0:
+                    break
                 if not active[b]:
                     continue
                 if is_ew[b]:
                     for c in range(n_classes):
                         n = raid[r, c, w]
                         if n > 0 and ew_share[b, c] > 0.0:
-                            lost = rng.binomial(n, ew_share[b, c])
+                            lost = np.random.binomial(n, ew_share[b, c])
                             raid[r, c, w] -= lost
                             lost_to_ew[c] += lost
                     continue
@@ -79,18 +89,17 @@ def resolve_raid(raid, layers, route_order, active, is_ew, ew_share, channels, e
                     if c < 0 or channels_left[b] == 0:
                         break
                     n_members = 0
+                    pool = 0
                     for d in range(n_classes):
                         if pool_of[d] == c and raid[r, d, w] > 0:
                             members[n_members] = d
-                            counts[n_members] = raid[r, d, w]
+                            unengaged[n_members] = raid[r, d, w]
+                            pool += raid[r, d, w]
                             n_members += 1
-                    if n_members == 0:
-                        continue
-                    unengaged = counts[:n_members].copy()
                     s = shots_per_target[b, c]
                     for j in range(n_types):
                         i = preference[b, j]
-                        if i < 0 or channels_left[b] == 0 or unengaged.sum() == 0:
+                        if i < 0 or channels_left[b] == 0 or pool == 0:
                             break
                         if kill_probability[i, c] <= 0.0:
                             continue
@@ -103,13 +112,10 @@ def resolve_raid(raid, layers, route_order, active, is_ew, ew_share, channels, e
                             usable = min(usable, held_back - reserve[b])
                         if usable <= 0:
                             continue
-                        targets = min(unengaged.sum(), channels_left[b])
-                        if look_shoot[b]:
-                            per_target = 1
-                        else:
-                            per_target = min(s, usable)
+                        targets = min(pool, channels_left[b])
+                        per_target = 1 if look_shoot[b] else min(s, usable)
                         engaged = min(targets, usable // per_target)
-                        picked = _split_pool(unengaged, engaged, rng)
+                        _split_pool(unengaged, n_members, engaged, picked)
                         used = 0
                         for m in range(n_members):
                             if picked[m] == 0:
@@ -123,14 +129,15 @@ def resolve_raid(raid, layers, route_order, active, is_ew, ew_share, channels, e
                                     if volley <= 0:
                                         break
                                     used += volley
-                                    alive -= rng.binomial(volley, p)
+                                    alive -= np.random.binomial(volley, p)
                                 kills = picked[m] - alive
                             else:
                                 used += picked[m] * per_target
-                                kills = rng.binomial(picked[m], 1.0 - (1.0 - p) ** per_target)
+                                kills = np.random.binomial(picked[m], 1.0 - (1.0 - p) ** per_target)
                             raid[r, d, w] -= kills
                             shot_down[d] += kills
                             unengaged[m] -= picked[m]
+                        pool -= engaged
                         channels_left[b] -= engaged
                         stock[b, i] -= used
                         ready[b, i] -= used
