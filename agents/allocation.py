@@ -5,6 +5,7 @@ launcher capacity and current stock; it returns whole rounds per battery that
 sum exactly to what was delivered (largest-remainder rounding).
 """
 
+import heapq
 from collections.abc import Callable
 
 import numpy as np
@@ -28,17 +29,21 @@ def proportional(rounds: int, capacity: np.ndarray, stock: np.ndarray) -> np.nda
 
 
 def lowest_stock_first(rounds: int, capacity: np.ndarray, stock: np.ndarray) -> np.ndarray:
-    """Fill the emptiest batteries first, levelling stock relative to capacity.
+    """Fill the emptiest batteries first: each round goes to the lowest `stock / capacity`.
 
-    Water-filling: raise every battery toward a common fill level
-    `stock / capacity`, so no battery stays below the level while another
-    receives rounds.
+    One round at a time from a heap (ties to the battery listed first), so no
+    battery receives a round while another sits at a lower fill level.
     """
-    capacity = np.maximum(capacity.astype(float), 1.0)
-    share = np.zeros(len(stock), dtype=np.int64)
+    capacity = [max(float(c), 1.0) for c in capacity]
+    held = [int(s) for s in stock]
+    share = [0] * len(held)
+    heap = [(held[k] / capacity[k], k) for k in range(len(held))]
+    heapq.heapify(heap)
     for _ in range(rounds):
-        share[np.argmin((stock + share) / capacity)] += 1
-    return share
+        _, k = heapq.heappop(heap)
+        share[k] += 1
+        heapq.heappush(heap, ((held[k] + share[k]) / capacity[k], k))
+    return np.array(share, dtype=np.int64)
 
 
 ALLOCATION_RULES: dict[str, Callable[[int, np.ndarray, np.ndarray], np.ndarray]] = {

@@ -1,0 +1,34 @@
+# attrition: set-up, demo, tests, benchmarks. `make demo` and `make test` are the README's two commands.
+
+# The first Python 3.12+ on PATH (pyenv's shims and .python-version pick 3.12 on the project machines).
+PYTHON ?= $(shell for p in python3.13 python3.12 python3 python; do \
+	$$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1 && { echo $$p; break; }; done)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: setup demo test lint bench clean
+
+$(STAMP): pyproject.toml
+	@test -n "$(PYTHON)" || { echo "attrition needs Python 3.12 or newer on PATH (python3.12, python3.13 or python3)"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[test]"
+	@touch $(STAMP)
+
+setup: $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/attrition run baseline-2025 --seed 42 --out runs/demo
+
+test: $(STAMP)
+	$(BIN)/python -m pytest -q
+
+lint: $(STAMP)
+	$(BIN)/ruff check agents model experiments tests benchmarks
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/bench_campaign.py
+
+clean:
+	rm -rf $(VENV) runs .pytest_cache .hypothesis

@@ -1,0 +1,94 @@
+"""The `attrition` command.
+
+    attrition run baseline-2025 --seed 42 --out runs/demo
+    attrition scenarios
+
+Bad input (an unknown scenario, a malformed file, an output folder holding
+another run) is reported in one message on stderr with exit status 2, before
+anything is written.
+"""
+
+import argparse
+import sys
+from pathlib import Path
+
+from model import AirCampaign, ScenarioError, builtin_scenarios, load_scenario
+
+HEADLINES = (
+    ("launched", "launched"),
+    ("neutralised_share", "neutralised share"),
+    ("leaked", "leaked"),
+)
+
+
+def _print_summary(name: str, seed: int, summary: dict, classes: list[str]) -> None:
+    print(f"{name}, seed {seed}: {summary['days']} days")
+    width = max(len(c) for c in classes) + 2
+    print(" " * 20 + "".join(f"{c:>{width + 6}}" for c in classes))
+    for key, label in HEADLINES:
+        cells = []
+        for c in classes:
+            value = summary[f"{key}_{c}"]
+            cells.append(f"{value:>{width + 6}.1%}" if "share" in key else f"{value:>{width + 6},}")
+        print(f"{label:<20}" + "".join(cells))
+    print(f"damage points {summary['damage']:,.0f}, value-weighted {summary['value_weighted_damage']:,.0f}")
+    print(f"nights with no ballistic-capable interceptor left: {summary['days_without_ballistic_defence']}")
+    print(f"spend: attacker ${summary['attacker_spend_usd'] / 1e9:,.2f}B, "
+          f"defender ${summary['defender_spend_usd'] / 1e9:,.2f}B, "
+          f"cost-exchange ratio (defender/attacker) {summary['cost_exchange_ratio']:.2f}")
+
+
+def _run(args) -> int:
+    from experiments.single_run import OutputConflict, check_output_folder, run_identity, write_run
+
+    scenario = load_scenario(args.scenario)
+    identity = run_identity(scenario, args.scenario, args.seed, args.days)
+    out = Path(args.out)
+    check_output_folder(out, identity, args.force)
+    campaign = AirCampaign(scenario, rng=args.seed).run(args.days)
+    summary = campaign.summary()
+    _print_summary(scenario.name, args.seed, summary, campaign.air_defence.class_names)
+    try:
+        paths = write_run(campaign, out, identity)
+    except OutputConflict:  # pragma: no cover - checked above
+        raise
+    print("wrote " + ", ".join(str(p) for p in paths.values()))
+    return 0
+
+
+def _scenarios(args) -> int:
+    for name in builtin_scenarios():
+        print(f"{name:<20} {load_scenario(name).description}")
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    """The command line's grammar."""
+    top = argparse.ArgumentParser(prog="attrition", description=__doc__.split("\n")[0])
+    sub = top.add_subparsers(dest="command", required=True)
+    run = sub.add_parser("run", help="run one campaign and write its daily table, summary and figure")
+    run.add_argument("scenario", help="a built-in scenario name or a path to a scenario TOML file")
+    run.add_argument("--seed", type=int, default=42, help="the run's random seed (default 42)")
+    run.add_argument("--out", default="runs/latest", help="output folder (default runs/latest)")
+    run.add_argument("--days", type=int, default=None, help="days to run (default: the whole scenario)")
+    run.add_argument("--force", action="store_true", help="overwrite another run's results in --out")
+    run.set_defaults(handler=_run)
+    listing = sub.add_parser("scenarios", help="list the built-in scenarios")
+    listing.set_defaults(handler=_scenarios)
+    return top
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the `attrition` command."""
+    from experiments.single_run import OutputConflict
+
+    args = parser().parse_args(argv)
+    try:
+        return args.handler(args)
+    except (ScenarioError, OutputConflict, ValueError) as error:
+        print(f"attrition: error: {error}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,58 @@
+"""Figures of a single run: interceptor stock by type and leakers by class, pauses shaded."""
+
+import matplotlib
+
+matplotlib.use("Agg")  # files, not windows: the CLI and the tests run without a screen
+
+import matplotlib.dates as mdates  # noqa: E402
+import matplotlib.pyplot as plt  # noqa: E402
+import pandas as pd  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
+
+
+def pause_periods(daily: pd.DataFrame) -> list[tuple[str, pd.Timestamp, pd.Timestamp]]:
+    """(supplier, first paused date, first date flowing again) for every pause in the table."""
+    periods = []
+    for column in [c for c in daily.columns if c.startswith("flowing_")]:
+        paused = ~daily[column].astype(bool)
+        starts = daily.index[paused & ~paused.shift(1, fill_value=False)]
+        ends = daily.index[paused & ~paused.shift(-1, fill_value=False)]
+        for start, end in zip(starts, ends, strict=True):
+            periods.append((column.removeprefix("flowing_"), daily["date"][start],
+                            daily["date"][end] + pd.Timedelta(days=1)))
+    return periods
+
+
+def _columns(daily: pd.DataFrame, prefix: str) -> list[str]:
+    return [c for c in daily.columns if c.startswith(prefix)]
+
+
+def campaign_figure(daily: pd.DataFrame, title: str = "") -> Figure:
+    """Two panels over the campaign's dates: theatre stock by interceptor type, and leakers by class.
+
+    Leakers are shown as a 7-day rolling mean; supplier pauses are shaded on both panels.
+    """
+    fig, (stock_ax, leak_ax) = plt.subplots(2, 1, figsize=(11, 7.5), sharex=True, layout="constrained")
+    for column in _columns(daily, "stock_"):
+        stock_ax.plot(daily["date"], daily[column], label=column.removeprefix("stock_"))
+    stock_ax.set_yscale("symlog", linthresh=10)
+    stock_ax.set_ylabel("interceptors in stock (rounds, theatre total)")
+    stock_ax.set_title("Interceptor stock by type")
+    for column in _columns(daily, "leaked_"):
+        leak_ax.plot(daily["date"], daily[column].rolling(7, min_periods=1).mean(),
+                     label=column.removeprefix("leaked_"))
+    leak_ax.set_ylabel("leakers per night (7-day mean)")
+    leak_ax.set_title("Threats that got through, by class")
+    leak_ax.set_xlabel("date")
+    leak_ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y-%m"))
+    shaded = set()
+    for supplier, start, end in pause_periods(daily):
+        for ax in (stock_ax, leak_ax):
+            ax.axvspan(start, end, color="tab:red", alpha=0.15,
+                       label=None if supplier in shaded or ax is leak_ax else f"{supplier} paused")
+        shaded.add(supplier)
+    stock_ax.legend(loc="upper right", fontsize="small", ncols=2)
+    leak_ax.legend(loc="upper right", fontsize="small", ncols=2)
+    if title:
+        fig.suptitle(title)
+    return fig
