@@ -18,8 +18,11 @@ class SiteParams(Params):
 
 
 class DefendedSite(FixedAgent):
-    """A site on the grid. Its accumulated damage is a one-element view of the theatre's damage
-    array, so the model adds a night's damage to every site in one operation."""
+    """A site on the grid, keeping the damage leakers have done to it.
+
+    Its damage is a one-element view of the theatre's damage array, so the
+    model adds a night's damage to every site in one operation.
+    """
 
     def __init__(self, model, params: SiteParams, cell, damage: np.ndarray) -> None:
         """Put the site on its cell; `damage` is its one-element slot in the theatre's array."""

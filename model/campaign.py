@@ -21,7 +21,6 @@ from model.outcomes import summarise
 from model.scenario import Scenario
 from model.timeline import AttackerRate, NewBattery, Pause, ScheduledAction, SupplierRate, draw_pauses
 
-
 LOGISTICS_BOOKS = ("dispatched", "delivered", "in_transit", "held")
 """Supplier books kept per day, theatre totals by interceptor type."""
 NIGHT_BOOKS = ("launched", "shot_down", "lost_to_ew", "leaked")
@@ -29,8 +28,11 @@ NIGHT_BOOKS = ("launched", "shot_down", "lost_to_ew", "leaked")
 
 
 class TheatreGrid(OrthogonalMooreGrid):
-    """The theatre's grid. Cells are not linked to neighbours: nothing here walks cell to cell,
-    and linking costs more than a whole year's campaign (about 10 ms for 26 x 18 cells)."""
+    """The theatre's grid, its cells not linked to neighbours.
+
+    Nothing here walks cell to cell, and linking costs more than a whole
+    year's campaign (about 10 ms for 26 x 18 cells).
+    """
 
     def _connect_cells(self) -> None:
         pass

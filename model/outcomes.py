@@ -10,7 +10,6 @@ Names, as they appear in `summary()`:
 - `cost_exchange_ratio`: defender spend / attacker spend (above 1: defending costs more than attacking).
 """
 
-import numpy as np
 
 from model.ledger import Ledger
 
