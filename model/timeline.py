@@ -12,7 +12,8 @@ from typing import Annotated, Literal
 import numpy as np
 from pydantic import Field
 
-from agents.params import Cell, NonNegativeFloat, NonNegativeInt, Params
+from agents.battery import BatteryPlacement
+from agents.params import NonNegativeFloat, Params
 
 
 class Pause(Params):
@@ -25,16 +26,11 @@ class Pause(Params):
     note: str = ""
 
 
-class NewBattery(Params):
+class NewBattery(BatteryPlacement):
     """A battery arrives on `date` at `cell`, with its type's magazine unless one is given."""
 
     event: Literal["battery"]
     date: date
-    type: str
-    cell: Cell
-    name: str | None = None
-    magazine: dict[str, NonNegativeInt] | None = None
-    doctrine: str | None = None
     note: str = ""
 
 

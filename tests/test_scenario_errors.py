@@ -254,7 +254,7 @@ def test_negative_cell(tmp_path):
     assert problem(error)[:2] == ("batteries[0].cell[0]", -1)
 
 
-@pytest.mark.xfail(strict=True, reason="pydantic's union tag leaks into the key path: "
+@pytest.mark.xfail(strict=True, raises=AssertionError, reason="pydantic's union tag leaks into the key path: "
                    "`timeline[0].pause.start`, a key no scenario file has")
 def test_timeline_key_path_is_the_files_key_path(tmp_path):
     text = BASE + '[[timeline]]\nevent = "pause"\nsupplier = "us-pac3"\nstart = "2025-03-01"\n'
@@ -327,7 +327,7 @@ def test_extends_a_relative_path(tmp_path):
     assert len(scenario.batteries) == len(load_scenario("baseline-2025").batteries)
 
 
-@pytest.mark.xfail(strict=True, reason="an unknown `extends` parent is reported against the parent's "
+@pytest.mark.xfail(strict=True, raises=AssertionError, reason="an unknown `extends` parent is reported against the parent's "
                    "text as the source (key `name` or `file`), not against the extending file and its "
                    "`extends` key")
 @pytest.mark.parametrize("parent", ["baseline-2024", "missing-parent.toml"])
@@ -425,7 +425,7 @@ def test_builtin_scenario_references_exist_in_the_catalog(name):
 
 # Checks across fields run in model validators, and pydantic reports them at the enclosing
 # table with the whole table as the value: the message names key and value only in its prose.
-@pytest.mark.xfail(strict=True, reason="a cross-field error is reported at the enclosing table "
+@pytest.mark.xfail(strict=True, raises=AssertionError, reason="a cross-field error is reported at the enclosing table "
                    "(`(top level)`, `attacker`, `attacker.salvo`) with value '{...}', not at the key "
                    "and value at fault")
 @pytest.mark.parametrize(("text", "key", "value"), [
