@@ -87,9 +87,17 @@ class Supplier(Agent):
         self._pauses[0] += 1
 
     def resume(self) -> None:
-        """End one pause; when none is left in force, send out everything held at the depot."""
+        """End one pause; when none is left in force, the depot empties later the same morning."""
         self._pauses[0] = max(self._pauses[0] - 1, 0)
-        self.release_held()
+        self.schedule_release()
+
+    def schedule_release(self) -> None:
+        """Release the depot after the rest of this moment's timeline events.
+
+        A pause that ends on the day the next one starts must leave the depot
+        shut whichever of the two events the calendar holds first.
+        """
+        self.model.schedule_event(self.release_held, after=0)
 
     def release_held(self) -> None:
         """If flowing, send out what waits at the depot (after a pause, or when a new battery can take it)."""

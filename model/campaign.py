@@ -189,7 +189,7 @@ class AirCampaign(Model):
         self.air_defence.update_routes()
         self._added[self.day] += self.air_defence.stock[row]
         for supplier in self.suppliers.values():
-            supplier.release_held()
+            supplier.schedule_release()
 
     # ------------------------------------------------------------------ a day
     def step(self) -> None:

@@ -5,6 +5,8 @@ neutralised or leaks, every interceptor is in stock, in transit, held at a
 depot or fired, and the attacker never flies more than it had and made.
 """
 
+from datetime import date
+
 import numpy as np
 import pytest
 
@@ -140,3 +142,20 @@ def test_launches_stop_at_the_stockpile_and_then_follow_production(tiny):
         left -= expected[-1]
     np.testing.assert_array_equal(launched, expected)
     assert launched.sum() == 7 + int(0.5 * campaign.horizon)  # every munition made was flown
+
+
+def test_a_production_change_counts_from_the_night_of_its_day(tiny):
+    """An `attacker_rate` event acts before that day's raid: that night's production is the new rate."""
+    tiny["attacker"]["initial_stockpile"]["ballistic"] = 0
+    tiny["attacker"]["production_per_day"] = {"ballistic": 1.0}
+    tiny["attacker"]["routine"]["mean"] = {"ballistic": 5.0}
+    tiny["timeline"] = [{"event": "attacker_rate", "date": date(2025, 1, 11), "threat": "ballistic",
+                         "per_day": 3.0}]
+    scenario = build_scenario(tiny)
+    campaign = AirCampaign(scenario, rng=3).run()
+    launched = campaign.daily()["launched_ballistic"].to_numpy()
+    np.testing.assert_array_equal(launched[:10], 1)
+    np.testing.assert_array_equal(launched[10:], 3)
+    classes = campaign.air_defence.class_names
+    np.testing.assert_allclose(cumulative_production(scenario, classes)[:, classes.index("ballistic")],
+                               launched.cumsum())
