@@ -8,7 +8,7 @@ one object per drone.
 
 import numpy as np
 from mesa import Agent
-from pydantic import Field, model_validator
+from pydantic import Field
 
 from agents.params import NonNegativeFloat, NonNegativeInt, Params, PositiveInt, Probability
 from agents.sampling import draw_raid
@@ -48,15 +48,17 @@ class Salvos(Params):
     missiles: dict[str, NonNegativeFloat] = Field(default_factory=dict)
     dispersion: NonNegativeFloat = 4.0
 
-    @model_validator(mode="after")
-    def _ranges_are_ordered(self) -> "Salvos":
+    def problems(self, path: str) -> list[tuple[str, object, str]]:
+        """Checks across fields, each reported at its own key: (key path, value, what is wrong)."""
+        found = []
         for key in ("interval_days", "swarm_size"):
             low, high = getattr(self, key)
             if low > high:
-                raise ValueError(f"{key}: the range [{low}, {high}] runs backwards")
-        if self.swarm_mix and abs(sum(self.swarm_mix.values()) - 1.0) > 1e-6:
-            raise ValueError("swarm_mix: shares must sum to 1")
-        return self
+                found.append((f"{path}.{key}", [low, high], "the range runs backwards"))
+        total = sum(self.swarm_mix.values())
+        if abs(total - 1.0) > 1e-6:
+            found.append((f"{path}.swarm_mix", dict(self.swarm_mix), f"shares must sum to 1, not {total:g}"))
+        return found
 
 
 class AttackerParams(Params):
@@ -67,21 +69,22 @@ class AttackerParams(Params):
     routine: RoutineNights
     salvo: Salvos
     waves: dict[str, list[Probability]] = Field(
-        description="Share of each class flying in each wave of a night; each list sums to 1."
+        min_length=1, description="Share of each class flying in each wave of a night; each list sums to 1."
     )
     concentration: NonNegativeFloat = Field(
         1.0, description="Targets are chosen with weight value**concentration (0: evenly)."
     )
 
-    @model_validator(mode="after")
-    def _waves_are_shares(self) -> "AttackerParams":
+    def problems(self, path: str) -> list[tuple[str, object, str]]:
+        """Checks across fields, each reported at its own key: (key path, value, what is wrong)."""
+        found = self.salvo.problems(f"{path}.salvo")
         lengths = {len(shares) for shares in self.waves.values()}
-        if len(lengths) > 1:
-            raise ValueError("waves: every class needs the same number of waves")
         for name, shares in self.waves.items():
-            if abs(sum(shares) - 1.0) > 1e-6:
-                raise ValueError(f"waves.{name}: shares must sum to 1, not {sum(shares)}")
-        return self
+            if len(lengths) > 1 and len(shares) != max(lengths):
+                found.append((f"{path}.waves.{name}", list(shares), "every class needs the same number of waves"))
+            elif abs(sum(shares) - 1.0) > 1e-6:
+                found.append((f"{path}.waves.{name}", list(shares), f"shares must sum to 1, not {sum(shares):g}"))
+        return found
 
 
 def _vector(table: dict[str, float], names: list[str], dtype=float) -> np.ndarray:
@@ -108,7 +111,8 @@ class Attacker(Agent):
         self._accrued = np.zeros(len(self.class_names))
         self._routine_mean = _vector(params.routine.mean, self.class_names)
         self._salvo_missiles = _vector(params.salvo.missiles, self.class_names)
-        self._swarm_mix = _vector(params.salvo.swarm_mix, self.class_names)
+        mix = _vector(params.salvo.swarm_mix, self.class_names)
+        self._swarm_mix = mix / mix.sum()  # validated to sum to 1 within 1e-6; numpy wants 1e-12
         self._no_swarm = np.zeros(len(self.class_names), dtype=np.int64)
         wave_shares = np.array([params.waves.get(name, [1.0] + [0.0] * (self.n_waves - 1))
                                 for name in self.class_names])
@@ -116,6 +120,8 @@ class Attacker(Agent):
         self._route_weights = route_weights / route_weights.sum()
         self.n_routes = len(route_weights)
         self.salvo_tonight = False
+        self._nights = 0
+        self._seeds = self.model.rng.integers(2**32, size=model.horizon)  # numba seeds with 32 bits
         self.model.schedule_on_day(self.call_salvo, self._days_to_next_salvo())
 
     def _days_to_next_salvo(self) -> int:
@@ -156,7 +162,8 @@ class Attacker(Agent):
             swarm = self._no_swarm
             mean, dispersion = self._routine_mean, self.params.routine.dispersion
         self.launched, raid = draw_raid(mean, dispersion, swarm, self.stockpile, self._route_weights,
-                                        self._wave_shares, rng.integers(2**63))
+                                        self._wave_shares, self._seeds[self._nights])
+        self._nights += 1
         self.stockpile -= self.launched
         return raid
 

@@ -10,7 +10,7 @@ from typing import Literal
 
 import numpy as np
 from mesa.discrete_space import CellAgent
-from pydantic import Field, model_validator
+from pydantic import Field
 
 from agents.params import (
     Cell,
@@ -65,13 +65,13 @@ class BatteryType(Params):
     ew_share: dict[str, Probability] = Field(default_factory=dict)
     doctrine: str | None = None
 
-    @model_validator(mode="after")
-    def _fires_or_jams(self) -> "BatteryType":
+    def problems(self, path: str) -> list[tuple[str, object, str]]:
+        """Checks across fields, each reported at its own key: (key path, value, what is wrong)."""
         if not self.interceptors and not self.ew_share:
-            raise ValueError("a battery type needs interceptors or an ew_share")
+            return [(f"{path}.interceptors", [], "a battery type needs interceptors or an ew_share")]
         if self.interceptors and self.doctrine is None:
-            raise ValueError("a battery type with interceptors needs a doctrine")
-        return self
+            return [(f"{path}.doctrine", None, "a battery type with interceptors needs a doctrine")]
+        return []
 
 
 class BatteryPlacement(Params):

@@ -74,7 +74,7 @@ def night_cost(scenario, threats: int, repeats: int) -> float:
             n_routes, 2)
         defence.stock[:] = full
         start = time.perf_counter()
-        defence.resolve(raid, campaign.rng)
+        defence.resolve(raid, int(rng.integers(2**32)))
         times.append(time.perf_counter() - start)
     return statistics.median(times)
 

@@ -52,7 +52,8 @@ class AirDefence:
         self.layers = route_layers(origins, targets, self.positions, self.radius, self.active)
         self._shot_down = np.zeros(n_c, dtype=np.int64)
         self._lost_to_ew = np.zeros(n_c, dtype=np.int64)
-        self._fired = np.zeros_like(self.stock)
+        self._fired = np.zeros(n_i, dtype=np.int64)
+        self._leaked = np.zeros((len(origins), n_c), dtype=np.int64)
 
     def add(self, type_name: str, doctrine_name: str | None, cell) -> int:
         """Fill the next row for a battery of `type_name`; returns its row, inactive and empty until deployed."""
@@ -91,17 +92,16 @@ class AirDefence:
         """Recompute which active batteries each route crosses (after batteries arrive or move)."""
         self.layers = route_layers(self.origins, self.targets, self.positions, self.radius, self.active)
 
-    def resolve(self, raid: np.ndarray, rng: np.random.Generator):
-        """Fight one night: returns (leaked by class, shot down, lost to EW, fired by type).
+    def resolve(self, raid: np.ndarray, seed: int):
+        """Fight one night, its draws seeded by `seed`.
 
-        The returned arrays are reused night after night: copy them to keep them.
+        Returns:
+            (leaked by route and class, shot down by class, lost to EW by class,
+            rounds fired by interceptor type); arrays reused night after night.
         """
-        self._shot_down[:] = 0
-        self._lost_to_ew[:] = 0
-        self._fired[:] = 0
         resolve_raid(raid, self.layers, self.route_order, self.active, self.is_ew, self.ew_share,
                      self.channels, self.effectiveness, self.class_order, self.shots_per_target,
                      self.look_shoot, self.reserve, self.preference, self.kill_probability,
                      self.ballistic_capable, self.is_ballistic, self.pool_of, self.launcher_rounds,
-                     self.stock, rng.integers(2**63), self._shot_down, self._lost_to_ew, self._fired)
-        return raid.sum(axis=2), self._shot_down, self._lost_to_ew, self._fired.sum(axis=0)
+                     self.stock, seed, self._leaked, self._shot_down, self._lost_to_ew, self._fired)
+        return self._leaked, self._shot_down, self._lost_to_ew, self._fired

@@ -47,6 +47,8 @@ class AirCampaign(Model):
         self.config = scenario
         self.horizon = scenario.horizon
         self.days_done = 0
+        self._takers: dict[int, tuple[list[DefenderBattery], np.ndarray]] = {}
+        self._night_seeds = self.rng.integers(2**32, size=self.horizon)  # raid kernel, a night each
         self.grid = TheatreGrid((scenario.grid.width, scenario.grid.height), random=self.random)
         self.site_damage = np.zeros(len(scenario.sites))
         self.sites = [DefendedSite(self, s, self.grid[tuple(s.cell)], self.site_damage[k:k + 1])
@@ -199,7 +201,7 @@ class AirCampaign(Model):
         salvo = self.attacker.salvo_tonight
         self.attacker.produce()
         raid = self.attacker.launch()
-        leaked, shot_down, lost_to_ew, fired = self.air_defence.resolve(raid, self.rng)
+        leaked, shot_down, lost_to_ew, fired = self.air_defence.resolve(raid, self._night_seeds[self.days_done])
         damage = self._strike(leaked)
         self._record(leaked.sum(axis=0), shot_down, lost_to_ew, fired, damage, salvo)
         self.days_done += 1

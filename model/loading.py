@@ -76,12 +76,22 @@ def _raw_scenario(path: Path, seen: tuple[Path, ...] = ()) -> dict:
     parent = raw.pop("extends", None)
     if parent is None:
         return raw
-    return merge(_raw_scenario(_resolve(parent, path.parent), (*seen, path.resolve())), raw)
+    try:
+        parent_path = _resolve(parent, path.parent)
+    except ScenarioError as error:
+        raise ScenarioError(str(path), [("extends", parent, why) for _, _, why in error.problems]) from None
+    return merge(_raw_scenario(parent_path, (*seen, path.resolve())), raw)
+
+
+TIMELINE_TAGS = {"pause", "battery", "supplier_rate", "attacker_rate"}
+"""The `event` values of timeline entries; pydantic puts the tag in an error's location, files do not."""
 
 
 def _format_location(loc: tuple) -> str:
     text = ""
-    for part in loc:
+    for k, part in enumerate(loc):
+        if k == 2 and loc[0] == "timeline" and part in TIMELINE_TAGS:
+            continue
         text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
     return text
 

@@ -47,14 +47,18 @@ def _split_pool(unengaged, n_members, engaged, picked):
 def resolve_raid(raid, layers, route_order, active, is_ew, ew_share, channels, effectiveness,
                  class_order, shots_per_target, look_shoot, reserve, preference, kill_probability,
                  ballistic_capable, is_ballistic, pool_of, launcher_rounds, stock, seed,
-                 shot_down, lost_to_ew, fired):
+                 leaked, shot_down, lost_to_ew, fired):
     """Resolve one night in place.
 
-    `raid` (R, C, W) is reduced to the threats that got through; `stock` (B, I)
-    loses the rounds fired; `shot_down` (C), `lost_to_ew` (C) and `fired` (B, I)
-    are added to. `pool_of[d]` is the class a decoy class d passes for, or d.
+    `raid` (R, C, W) is reduced to the threats that got through and `stock`
+    (B, I) loses the rounds fired. The outputs are overwritten: `leaked` (R, C),
+    `shot_down` (C), `lost_to_ew` (C) and `fired` (I). `pool_of[d]` is the
+    class a decoy class d passes for, or d itself.
     """
     np.random.seed(seed)
+    shot_down[:] = 0
+    lost_to_ew[:] = 0
+    fired[:] = 0
     n_routes, n_classes, n_waves = raid.shape
     n_batteries, n_types = stock.shape
     ready = np.minimum(stock, launcher_rounds)
@@ -141,4 +145,10 @@ def resolve_raid(raid, layers, route_order, active, is_ew, ew_share, channels, e
                         channels_left[b] -= engaged
                         stock[b, i] -= used
                         ready[b, i] -= used
-                        fired[b, i] += used
+                        fired[i] += used
+    for r in range(n_routes):
+        for c in range(n_classes):
+            total = 0
+            for w in range(n_waves):
+                total += raid[r, c, w]
+            leaked[r, c] = total

@@ -8,7 +8,7 @@ reported with the key it sits at and the value found there.
 
 from datetime import date, timedelta
 
-from pydantic import Field, model_validator
+from pydantic import Field
 
 from agents.attacker import AttackerParams, ThreatClass
 from agents.battery import BatteryPlacement, BatteryType, Doctrine, InterceptorType
@@ -51,12 +51,6 @@ class Scenario(Params):
     timeline: list[TimelineEvent] = Field(default_factory=list)
     pause_processes: list[PauseProcess] = Field(default_factory=list)
 
-    @model_validator(mode="after")
-    def _calendar_runs_forward(self) -> "Scenario":
-        if self.end < self.start:
-            raise ValueError(f"end {self.end} is before start {self.start}")
-        return self
-
     @property
     def horizon(self) -> int:
         """Days in the campaign, both ends included."""
@@ -76,9 +70,14 @@ Problem = tuple[str, object, str]
 
 
 def check_references(s: Scenario) -> list[Problem]:
-    """Find every cross-reference that points at nothing, and every place off the map."""
+    """Find every cross-reference that points at nothing, every place off the map, every table at odds."""
     problems: list[Problem] = []
     cat = s.catalog
+    if s.end < s.start:
+        problems.append(("end", s.end, f"before the start, {s.start}"))
+    problems += s.attacker.problems("attacker")
+    for name, btype in cat.battery_types.items():
+        problems += btype.problems(f"catalog.battery_types.{name}")
 
     def need(name, known, path, what):
         if name not in known:
