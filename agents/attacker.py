@@ -121,6 +121,9 @@ class Attacker(Agent):
         self.n_routes = len(route_weights)
         self.salvo_tonight = False
         self._nights = 0
+        self.launched = np.zeros(len(self.class_names), dtype=np.int64)
+        self._raid = np.zeros((len(route_weights), len(self.class_names), self.n_waves), dtype=np.int64)
+        self._by_route = np.zeros(len(route_weights), dtype=np.int64)
         self._seeds = self.model.rng.integers(2**32, size=model.horizon)  # numba seeds with 32 bits
         self.model.schedule_on_day(self.call_salvo, self._days_to_next_salvo())
 
@@ -149,7 +152,7 @@ class Attacker(Agent):
 
         A salvo night adds a swarm of drawn size, split by `swarm_mix`, to the
         salvo's missiles; a routine night launches the routine means. Nothing
-        beyond the stockpile flies.
+        beyond the stockpile flies. The returned array is reused (and overwritten) every night.
         """
         rng = self.model.rng
         if self.salvo_tonight:
@@ -161,11 +164,11 @@ class Attacker(Agent):
         else:
             swarm = self._no_swarm
             mean, dispersion = self._routine_mean, self.params.routine.dispersion
-        self.launched, raid = draw_raid(mean, dispersion, swarm, self.stockpile, self._route_weights,
-                                        self._wave_shares, self._seeds[self._nights])
+        draw_raid(mean, dispersion, swarm, self.stockpile, self._route_weights, self._wave_shares,
+                  self._seeds[self._nights], self.launched, self._raid, self._by_route)
         self._nights += 1
         self.stockpile -= self.launched
-        return raid
+        return self._raid
 
     @property
     def spend_tonight(self) -> float:

@@ -41,23 +41,19 @@ def _scatter(count, probabilities, out):
 
 
 @numba.njit(cache=True)
-def draw_raid(mean, dispersion, extra, stockpile, route_weights, wave_shares, seed):
-    """Draw tonight's launches and scatter them over (route, class, wave).
+def draw_raid(mean, dispersion, extra, stockpile, route_weights, wave_shares, seed, launched, raid, by_route):
+    """Draw tonight's launches and scatter them over (route, class, wave), into the arrays given.
 
     Each class launches `extra` plus a negative binomial draw with mean `mean`
     and shape `dispersion` (0: exactly the rounded mean), at most its
     stockpile. Launches go to routes by `route_weights`, then to waves by the
-    class's `wave_shares`: one multinomial, drawn in two stages.
-
-    Returns:
-        (launched by class, raid indexed by route, class, wave)
+    class's `wave_shares`: one multinomial, drawn in two stages. `launched`
+    (C) and `raid` (R, C, W) are overwritten; `by_route` (R) is scratch.
     """
     np.random.seed(seed)
-    n_classes, n_waves = wave_shares.shape
+    n_classes = wave_shares.shape[0]
     n_routes = len(route_weights)
-    launched = np.zeros(n_classes, dtype=np.int64)
-    raid = np.zeros((n_routes, n_classes, n_waves), dtype=np.int64)
-    by_route = np.zeros(n_routes, dtype=np.int64)
+    raid[:] = 0
     for c in range(n_classes):
         launched[c] = min(extra[c] + _negative_binomial(mean[c], dispersion), stockpile[c])
         if launched[c] == 0:
@@ -67,4 +63,3 @@ def draw_raid(mean, dispersion, extra, stockpile, route_weights, wave_shares, se
         for r in range(n_routes):
             if by_route[r] > 0:
                 _scatter(by_route[r], wave_shares[c], raid[r, c])
-    return launched, raid
