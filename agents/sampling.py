@@ -13,11 +13,20 @@ import numpy as np
 
 @numba.njit(cache=True)
 def _negative_binomial(mean, dispersion):
+    """Negative binomial with mean `mean` and shape `dispersion`; 0 means no randomness.
+
+    When mean/dispersion is so small that p = k/(k+m) rounds to 1, the
+    distribution is Poisson to machine precision, and the Poisson draw is
+    used (the gamma mixture would be asked for a zero scale).
+    """
     if mean <= 0.0:
         return 0
     if dispersion == 0.0:
         return np.int64(np.rint(mean))
-    return np.random.negative_binomial(dispersion, dispersion / (dispersion + mean))
+    p = dispersion / (dispersion + mean)
+    if p >= 1.0 or mean / dispersion < 1e-12:
+        return np.random.poisson(mean)
+    return np.random.negative_binomial(dispersion, p)
 
 
 @numba.njit(cache=True)
