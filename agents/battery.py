@@ -107,7 +107,3 @@ class DefenderBattery(CellAgent):
     def is_ew(self) -> bool:
         """An EW unit jams instead of firing."""
         return not self.battery_type.interceptors
-
-    def receive(self, interceptor: int, rounds: int) -> None:
-        """Add delivered rounds of one interceptor type to the magazine."""
-        self.magazine[interceptor] += rounds

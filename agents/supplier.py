@@ -54,15 +54,18 @@ class Supplier(Agent):
     """
 
     def __init__(self, model, params: SupplierParams, interceptor_names: list[str], books: dict,
-                 index: int, pauses: np.ndarray) -> None:
+                 index: int, pauses: np.ndarray, magazines: np.ndarray) -> None:
         """Open the supplier's books (row `index` of each matrix in `books`) and start shipping.
 
-        `pauses` is the supplier's one-element slot in the theatre's count of pauses in force.
+        `pauses` is the supplier's one-element slot in the theatre's count of
+        pauses in force; `magazines` is the theatre's stock matrix (battery
+        rows, interceptor columns) that deliveries are added to.
         """
         super().__init__(model)
         self.name = params.name
         self.params = params
         self.interceptor_names = interceptor_names
+        self.magazines = magazines
         self.rate = np.array([params.products.get(name, 0.0) for name in interceptor_names])
         self._allocate = ALLOCATION_RULES[params.allocation]
         self._accrued = np.zeros(len(interceptor_names))
@@ -131,13 +134,10 @@ class Supplier(Agent):
     def _distribute(self, rounds: np.ndarray) -> None:
         """Share rounds among the batteries that fire each type; what none can take stays held."""
         for interceptor in np.flatnonzero(rounds):
-            takers, capacity = self.model.batteries_firing(interceptor)
-            if not takers:
+            rows, capacity = self.model.batteries_firing(interceptor)
+            if not len(rows):
                 self.held[interceptor] += rounds[interceptor]
                 continue
-            stock = np.array([b.magazine[interceptor] for b in takers])
-            for battery, share in zip(takers, self._allocate(int(rounds[interceptor]), capacity, stock),
-                                      strict=True):
-                if share:
-                    battery.receive(interceptor, int(share))
+            stock = self.magazines[rows, interceptor]
+            self.magazines[rows, interceptor] = stock + self._allocate(int(rounds[interceptor]), capacity, stock)
             self.delivered[interceptor] += rounds[interceptor]

@@ -47,7 +47,7 @@ class AirCampaign(Model):
         self.config = scenario
         self.horizon = scenario.horizon
         self.days_done = 0
-        self._takers: dict[int, tuple[list[DefenderBattery], np.ndarray]] = {}
+        self._takers: dict[int, tuple[np.ndarray, np.ndarray]] = {}
         self._night_seeds = self.rng.integers(2**32, size=self.horizon)  # raid kernel, a night each
         self.grid = TheatreGrid((scenario.grid.width, scenario.grid.height), random=self.random)
         self.site_damage = np.zeros(len(scenario.sites))
@@ -63,7 +63,8 @@ class AirCampaign(Model):
         self.logistics = np.zeros((len(LOGISTICS_BOOKS), len(scenario.suppliers), len(names)), dtype=np.int64)
         books = dict(zip(LOGISTICS_BOOKS, self.logistics, strict=True))
         self.supplier_pauses = np.zeros(len(scenario.suppliers), dtype=np.int64)
-        self.suppliers = {p.name: Supplier(self, p, names, books, k, self.supplier_pauses[k:k + 1])
+        self.suppliers = {p.name: Supplier(self, p, names, books, k, self.supplier_pauses[k:k + 1],
+                                           self.air_defence.stock)
                           for k, p in enumerate(scenario.suppliers)}
         self._open_ledger()
         self.timeline: list[ScheduledAction] = []
@@ -104,14 +105,12 @@ class AirCampaign(Model):
         self._takers = {}
         return battery
 
-    def batteries_firing(self, interceptor: int) -> tuple[list[DefenderBattery], np.ndarray]:
-        """Batteries in the theatre that can load interceptor type `interceptor`, and their launcher rounds."""
+    def batteries_firing(self, interceptor: int) -> tuple[np.ndarray, np.ndarray]:
+        """Rows of the batteries in the theatre that fire interceptor type `interceptor`, and their launcher rounds."""
         if interceptor not in self._takers:
-            name = self.air_defence.interceptor_names[interceptor]
-            takers = [b for b in self.agents_by_type.get(DefenderBattery, ())
-                      if b.battery_type.launcher_rounds.get(name, 0) > 0]
-            capacity = np.array([b.battery_type.launcher_rounds[name] for b in takers], dtype=np.int64)
-            self._takers[interceptor] = (takers, capacity)
+            defence = self.air_defence
+            rows = np.flatnonzero(defence.active & (defence.launcher_rounds[:, interceptor] > 0))
+            self._takers[interceptor] = (rows, defence.launcher_rounds[rows, interceptor])
         return self._takers[interceptor]
 
     def _open_ledger(self) -> None:

@@ -190,8 +190,8 @@ def test_germanys_patriots_join_the_agents_on_their_day():
     assert list(names["Patriot (Germany) 1"].cell.coordinate) == [20, 11]
     # and they can take deliveries of the rounds they fire
     pac3 = campaign.air_defence.interceptor_names.index("pac3_mse")
-    takers, _ = campaign.batteries_firing(pac3)
-    assert names["Patriot (Germany) 2"] in takers
+    rows, _ = campaign.batteries_firing(pac3)
+    assert names["Patriot (Germany) 2"].index in rows
 
 
 # ---------------------------------------------------------------- garbage collection
