@@ -1,6 +1,7 @@
 """The `attrition` command.
 
     attrition run baseline-2025 --seed 42 --out runs/demo
+    attrition sweep pause-length --out results/pause-length [--workers N] [--scheduler ADDR] [--shard I/N]
     attrition scenarios
 
 Bad input (an unknown scenario, a malformed file, an output folder holding
@@ -56,9 +57,26 @@ def _run(args) -> int:
     return 0
 
 
+def _sweep(args) -> int:
+    from experiments.sweep import run_sweep
+
+    result = run_sweep(args.spec, args.out, workers=args.workers, scheduler=args.scheduler, shard=args.shard)
+    print(f"{args.out}: computed {result.computed} runs, reused {result.reused}, failed {result.failed} "
+          f"({result.seconds:.1f} s)")
+    if result.failed:
+        print(f"failures are in {args.out}/failures/ (run id, parameters, seed, error, traceback)")
+    return 0
+
+
 def _scenarios(args) -> int:
+    from experiments.spec import builtin_specs, load_spec
+
+    print("scenarios:")
     for name in builtin_scenarios():
-        print(f"{name:<20} {load_scenario(name).description}")
+        print(f"  {name:<20} {load_scenario(name).description}")
+    print("sweep specs:")
+    for name in builtin_specs():
+        print(f"  {name:<20} {load_spec(name).description}")
     return 0
 
 
@@ -73,21 +91,34 @@ def parser() -> argparse.ArgumentParser:
     run.add_argument("--days", type=int, default=None, help="days to run (default: the whole scenario)")
     run.add_argument("--force", action="store_true", help="overwrite another run's results in --out")
     run.set_defaults(handler=_run)
-    listing = sub.add_parser("scenarios", help="list the built-in scenarios")
+    sweep = sub.add_parser("sweep", help="run a sweep spec over many seeded runs; running it again resumes")
+    sweep.add_argument("spec", help="a built-in sweep spec name or a path to a sweep spec TOML file")
+    sweep.add_argument("--out", required=True, help="results folder, e.g. results/NAME")
+    sweep.add_argument("--workers", type=int, default=None, help="local processes (default: all cores; 1: serial)")
+    sweep.add_argument("--scheduler", default=None, help="a Dask scheduler address, e.g. tcp://HOST:8786")
+    sweep.add_argument("--shard", default=None, help="run only slice I of N (I/N), for batch-job arrays")
+    sweep.set_defaults(handler=_sweep)
+    listing = sub.add_parser("scenarios", help="list the built-in scenarios and sweep specs")
     listing.set_defaults(handler=_scenarios)
     return top
 
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the `attrition` command."""
+    from experiments.executors import SweepAborted
     from experiments.single_run import OutputConflict
+    from experiments.storage import SweepConflict
 
     args = parser().parse_args(argv)
     try:
         return args.handler(args)
-    except (ScenarioError, OutputConflict, ValueError) as error:
+    except (ScenarioError, OutputConflict, SweepConflict, SweepAborted, ValueError) as error:
         print(f"attrition: error: {error}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:
+        print("attrition: interrupted; finished runs are saved, run the same command again to resume",
+              file=sys.stderr)
+        return 130
 
 
 if __name__ == "__main__":

@@ -7,7 +7,15 @@ Use:
 """
 
 from model.campaign import AirCampaign
-from model.loading import ScenarioError, build_scenario, builtin_scenarios, load_scenario
+from model.loading import ScenarioError, build_scenario, builtin_scenarios, load_scenario, scenario_data
 from model.scenario import Scenario
 
-__all__ = ["AirCampaign", "Scenario", "ScenarioError", "build_scenario", "builtin_scenarios", "load_scenario"]
+__all__ = [
+    "AirCampaign",
+    "Scenario",
+    "ScenarioError",
+    "build_scenario",
+    "builtin_scenarios",
+    "load_scenario",
+    "scenario_data",
+]

@@ -167,8 +167,8 @@ class AirCampaign(Model):
             if isinstance(event, Pause):
                 supplier = self.suppliers[event.supplier]
                 self._plan(cfg.day_of(event.start), f"pause {event.supplier}", supplier.pause)
-                if event.end is not None:
-                    self._plan(cfg.day_of(event.end), f"resume {event.supplier}", supplier.resume)
+                if event.resumes is not None:
+                    self._plan(cfg.day_of(event.resumes), f"resume {event.supplier}", supplier.resume)
             elif isinstance(event, NewBattery):
                 row = self.air_defence.add(event.type, event.doctrine, event.cell)
                 self._plan(cfg.day_of(event.date), f"new {event.type} battery", self.deploy_battery, row, event)

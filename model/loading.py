@@ -96,10 +96,23 @@ def _format_location(loc: tuple) -> str:
     return text
 
 
+def _with_catalog(raw: dict) -> dict:
+    """The scenario's data with the built-in catalog merged under its `[catalog]` tables."""
+    return {**raw, "catalog": merge(_read_toml(Path(str(DATA / "catalog.toml"))), raw.get("catalog", {}))}
+
+
+def scenario_data(source: str | Path, relative_to: Path | None = None) -> tuple[dict, str]:
+    """A scenario file's plain data, `extends` and catalog merged in, and the file it came from.
+
+    This is what `load_scenario` validates; sweeps change values in it by path first.
+    """
+    path = _resolve(source, relative_to)
+    return _with_catalog(_raw_scenario(path)), str(path)
+
+
 def build_scenario(raw: dict, source: str = "<scenario>") -> Scenario:
     """Validate a scenario given as plain data (already merged); raise ScenarioError on any problem."""
-    raw = dict(raw)
-    raw["catalog"] = merge(_read_toml(Path(str(DATA / "catalog.toml"))), raw.get("catalog", {}))
+    raw = _with_catalog(raw)
     try:
         scenario = Scenario.model_validate(raw)
     except ValidationError as error:
@@ -119,5 +132,4 @@ def _shorten(problems):
 
 def load_scenario(source: str | Path) -> Scenario:
     """Load a scenario by built-in name (`"baseline-2025"`) or from a TOML file path."""
-    path = _resolve(source)
-    return build_scenario(_raw_scenario(path), str(path))
+    return build_scenario(*scenario_data(source))

@@ -153,7 +153,9 @@ def check_references(s: Scenario) -> list[Problem]:
         if isinstance(event, Pause):
             need(event.supplier, suppliers, f"{path}.supplier", "supplier")
             in_calendar(event.start, f"{path}.start")
-            if event.end is not None and event.end < event.start:
+            if event.end is not None and event.days is not None:
+                problems.append((f"{path}.days", event.days, "give the pause an end or a length in days, not both"))
+            elif event.end is not None and event.end < event.start:
                 problems.append((f"{path}.end", event.end, f"the pause ends before it starts ({event.start})"))
         elif isinstance(event, NewBattery):
             placement(event, path)

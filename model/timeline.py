@@ -6,24 +6,33 @@ Every event acts before that day's raid. Fixed events come from the scenario's
 fixes them too.
 """
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Annotated, Literal
 
 import numpy as np
 from pydantic import Field
 
 from agents.battery import BatteryPlacement
-from agents.params import NonNegativeFloat, Params
+from agents.params import NonNegativeFloat, NonNegativeInt, Params
 
 
 class Pause(Params):
-    """A supplier stops delivering on `start` and resumes on `end` (never, if no end)."""
+    """A supplier stops delivering on `start` and resumes on `end`, or after `days` (never, if neither).
+
+    `days` is the pause's length, so a sweep can vary it as one number.
+    """
 
     event: Literal["pause"]
     supplier: str
     start: date
     end: date | None = None
+    days: NonNegativeInt | None = None
     note: str = ""
+
+    @property
+    def resumes(self) -> date | None:
+        """The day deliveries resume."""
+        return self.start + timedelta(days=self.days) if self.days is not None else self.end
 
 
 class NewBattery(BatteryPlacement):

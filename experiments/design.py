@@ -1,0 +1,177 @@
+"""From a spec to runs: the design table, parameter paths, seeds and run ids.
+
+- Design points come from `itertools.product` (full factorial),
+  `scipy.stats.qmc.LatinHypercube`, or SALib's Sobol and Morris samplers, all
+  seeded from the spec's root seed; sampled unit values are mapped onto each
+  factor's range (rounded for whole numbers and dates) or its list of values.
+- A factor's `path` reaches any scenario parameter: `attacker.salvo.swarm_size[1]`,
+  `timeline[0].days`, `catalog.interceptors.pac3_mse.kill_probability.ballistic`.
+- Common random numbers: replication r of every design point runs with the same
+  seed, `SeedSequence(root_seed, spawn_key=(r,))`, so policies meet the same nights.
+- Run ids are fixed by design point and replication, so a rerun finds what is done.
+"""
+
+import copy
+import hashlib
+import itertools
+import json
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+from importlib.metadata import version
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from experiments.spec import Factor, SpecError, SweepSpec
+from model import ScenarioError, build_scenario, scenario_data
+
+_TOKEN = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
+
+
+def _tokens(path: str) -> list[str | int]:
+    tokens, end = [], 0
+    for match in _TOKEN.finditer(path):
+        if match.start() != end and path[end:match.start()] != ".":
+            raise KeyError(path)
+        tokens.append(match.group(1) if match.group(1) is not None else int(match.group(2)))
+        end = match.end()
+    if end != len(path) or not tokens:
+        raise KeyError(path)
+    return tokens
+
+
+def set_path(raw: dict, path: str, value) -> None:
+    """Set the value at a dotted path in scenario data; every parent must already exist."""
+    tokens = _tokens(path)
+    node = raw
+    for depth, token in enumerate(tokens[:-1]):
+        try:
+            node = node[token]
+        except (KeyError, IndexError, TypeError):
+            where = ".".join(str(t) for t in tokens[: depth + 1])
+            raise KeyError(f"{where} is not in the scenario") from None
+    last = tokens[-1]
+    if isinstance(node, list) and not (isinstance(last, int) and last < len(node)):
+        raise KeyError(f"{path}: index out of range")
+    if isinstance(last, int) and not isinstance(node, list):
+        raise KeyError(f"{path}: not a list")
+    if not isinstance(node, dict | list):
+        raise KeyError(f"{path}: its parent is a value, not a table")
+    node[last] = value
+
+
+def _scale(factor: Factor, unit: np.ndarray) -> list:
+    """Map unit-interval samples onto a factor's range or list of values."""
+    if factor.range is None:
+        values = factor.values
+        return [values[min(int(u * len(values)), len(values) - 1)] for u in unit]
+    low, high = factor.range
+    if isinstance(low, date):
+        span = (high - low).days
+        return [low + timedelta(days=int(round(u * span))) for u in unit]
+    scaled = low + unit * (high - low)
+    return [int(round(x)) for x in scaled] if factor.is_integer else [float(x) for x in scaled]
+
+
+def design_table(spec: SweepSpec) -> pd.DataFrame:
+    """One row per design point: `point` and one column per factor."""
+    names = [f.name for f in spec.factors]
+    d = len(spec.factors)
+    kind = spec.design.kind
+    if kind == "full_factorial":
+        rows = list(itertools.product(*(f.values for f in spec.factors)))
+        table = pd.DataFrame(rows, columns=names)
+    else:
+        if kind == "latin_hypercube":
+            from scipy.stats import qmc
+
+            unit = qmc.LatinHypercube(d=d, rng=np.random.default_rng(spec.root_seed)).random(spec.design.samples)
+        else:
+            problem = {"num_vars": d, "names": names, "bounds": [[0.0, 1.0]] * d}
+            if kind == "sobol":
+                from SALib.sample import sobol
+
+                unit = sobol.sample(problem, spec.design.samples, calc_second_order=False, seed=spec.root_seed)
+            else:
+                from SALib.sample import morris
+
+                unit = morris.sample(problem, spec.design.samples, num_levels=spec.design.levels,
+                                     seed=spec.root_seed)
+        table = pd.DataFrame({f.name: _scale(f, unit[:, k]) for k, f in enumerate(spec.factors)})
+    table.insert(0, "point", np.arange(len(table)))
+    return table
+
+
+def replication_seed(root_seed: int, replication: int) -> int:
+    """The seed of replication r at every design point (common random numbers)."""
+    return int(np.random.SeedSequence(root_seed, spawn_key=(replication,)).generate_state(1, np.uint64)[0])
+
+
+def run_id(point: int, replication: int) -> str:
+    """A run's id: its design point and replication."""
+    return f"p{point:06d}-r{replication:05d}"
+
+
+@dataclass(frozen=True)
+class Run:
+    """One run to make: where it sits in the design, its seed, and its factor values."""
+
+    run_id: str
+    point: int
+    replication: int
+    seed: int
+    values: dict
+
+
+class SweepPlan:
+    """Everything a sweep needs to run: the spec, the base scenario data, the design and the runs."""
+
+    def __init__(self, spec: SweepSpec, source: str = "<spec>") -> None:
+        """Resolve the base scenario, build the design, and check every point's scenario."""
+        self.spec, self.source = spec, source
+        try:
+            self.base, self.scenario_source = scenario_data(
+                spec.scenario, relative_to=Path(spec.base_dir) if spec.base_dir else None)
+        except ScenarioError as error:
+            raise SpecError(source, [("scenario", spec.scenario, str(error))]) from None
+        self.design = design_table(spec)
+        self.points = self.design.drop(columns="point").to_dict("records")
+        self._check_points()
+
+    def _check_points(self) -> None:
+        """Every factor's path exists, and every design point makes a valid scenario."""
+        for k, factor in enumerate(self.spec.factors):
+            for path in factor.paths:
+                try:
+                    set_path(copy.deepcopy(self.base), path, self.points[0][factor.name])
+                except KeyError as error:
+                    raise SpecError(self.source, [(f"factors[{k}].path", path,
+                                                   f"unknown parameter path: {error.args[0]}")]) from None
+        for point, values in enumerate(self.points):
+            try:
+                build_scenario(self.scenario_data(values), self.scenario_source)
+            except ScenarioError as error:
+                raise SpecError(self.source, [(f"design point {point}", values, str(error))]) from None
+
+    def scenario_data(self, values: dict) -> dict:
+        """The base scenario's data with a design point's values set at their paths."""
+        raw = copy.deepcopy(self.base)
+        for factor in self.spec.factors:
+            for path in factor.paths:
+                set_path(raw, path, copy.deepcopy(values[factor.name]))
+        return raw
+
+    def runs(self) -> list[Run]:
+        """Every run of the sweep, point by point, replication by replication."""
+        seeds = [replication_seed(self.spec.root_seed, r) for r in range(self.spec.replications)]
+        return [Run(run_id(p, r), p, r, seeds[r], values)
+                for p, values in enumerate(self.points) for r in range(self.spec.replications)]
+
+    @property
+    def identity(self) -> str:
+        """A hash of what determines the results: spec, base scenario data, design, package version."""
+        payload = {"spec": self.spec.model_dump(mode="json"), "scenario": self.base,
+                   "design": self.design.to_dict("list"), "attrition": version("attrition")}
+        return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()[:16]

@@ -1,0 +1,121 @@
+"""Where chunks of runs are computed: in this process, in local processes, or on a Dask cluster.
+
+Each executor calls `on_result` in the parent process as chunks finish, in any
+order. Local processes start from a forkserver that has imported only this
+package (never the caller's `__main__`), so sweeps started from a notebook or
+an unguarded script neither hang nor re-run the caller. If a worker process
+dies (killed, out of memory), the pool is restarted and only unfinished chunks
+run again.
+"""
+
+import multiprocessing
+import os
+import sys
+from collections.abc import Callable, Iterable
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+
+from experiments.worker import Chunk, ChunkResult, run_chunk
+
+MAX_RESTARTS = 10
+"""Pool restarts after worker deaths before a sweep stops (what finished is kept)."""
+
+
+class SweepAborted(RuntimeError):
+    """Worker processes kept dying; the finished runs are saved and a rerun resumes."""
+
+
+class SerialExecutor:
+    """Run chunks one after another in this process (for debugging, and the reference for tests)."""
+
+    name = "serial"
+    workers = 1
+
+    def run(self, chunks: Iterable[Chunk], on_result: Callable[[ChunkResult], None]) -> None:
+        """Compute every chunk here."""
+        for chunk in chunks:
+            on_result(run_chunk(chunk))
+
+
+def _context():
+    if sys.platform.startswith("linux"):
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(["experiments.worker"])
+        return context
+    return multiprocessing.get_context("spawn")
+
+
+class ProcessExecutor:
+    """Run chunks on local worker processes, one per core by default."""
+
+    name = "processes"
+
+    def __init__(self, workers: int | None = None) -> None:
+        """Use `workers` processes (default: all cores)."""
+        self.workers = workers or os.cpu_count() or 1
+        self.restarts = 0
+
+    def run(self, chunks: Iterable[Chunk], on_result: Callable[[ChunkResult], None]) -> None:
+        """Compute every chunk, restarting the pool if a worker dies, rerunning only unfinished chunks."""
+        pending = dict(enumerate(chunks))
+        while pending:
+            try:
+                self._run_pool(pending, on_result)
+            except BrokenProcessPool as error:
+                self.restarts += 1
+                if self.restarts > MAX_RESTARTS:
+                    raise SweepAborted(
+                        f"worker processes died {self.restarts} times; {len(pending)} chunks unfinished. "
+                        "Finished runs are saved: run the same command to resume.") from error
+                print(f"attrition: a worker process died; restarting the pool for {len(pending)} unfinished "
+                      "chunks", file=sys.stderr)
+
+    def _run_pool(self, pending: dict[int, Chunk], on_result) -> None:
+        with ProcessPoolExecutor(max_workers=self.workers, mp_context=_context()) as pool:
+            futures = {pool.submit(run_chunk, chunk): key for key, chunk in pending.items()}
+            try:
+                while futures:
+                    done, _ = wait(futures, return_when=FIRST_COMPLETED)
+                    for future in done:
+                        key = futures.pop(future)
+                        result = future.result()  # raises BrokenProcessPool if a worker died
+                        on_result(result)
+                        del pending[key]
+            except BaseException:
+                for future in futures:
+                    future.cancel()
+                # chunks that finished before the break still count
+                for future, key in list(futures.items()):
+                    if future.done() and not future.cancelled() and future.exception() is None:
+                        on_result(future.result())
+                        del pending[key]
+                raise
+
+
+class DaskExecutor:
+    """Run chunks on a Dask cluster: an address (`tcp://host:port`) or a `distributed.Client`."""
+
+    name = "dask"
+
+    def __init__(self, scheduler) -> None:
+        """Connect to the scheduler at `scheduler`, or use the given Client."""
+        from distributed import Client
+
+        self.client = scheduler if isinstance(scheduler, Client) else Client(scheduler)
+        self._own_client = not isinstance(scheduler, Client)
+        self.workers = sum(self.client.nthreads().values())
+
+    def run(self, chunks: Iterable[Chunk], on_result: Callable[[ChunkResult], None]) -> None:
+        """Submit every chunk and collect results as they complete (Dask reruns tasks of lost workers)."""
+        from distributed import as_completed
+
+        futures = [self.client.submit(run_chunk, chunk, pure=False) for chunk in chunks]
+        try:
+            for future in as_completed(futures):
+                on_result(future.result())
+                future.release()
+        finally:
+            for future in futures:
+                future.cancel()
+            if self._own_client:
+                self.client.close()

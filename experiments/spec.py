@@ -1,0 +1,174 @@
+"""Sweep specifications: a base scenario, factors, a design, replications and a root seed, as data.
+
+A spec is a TOML file (or a built-in name from `experiments/specs/`):
+
+    name = "pause-length"
+    scenario = "historical-2025"       # built-in scenario name, or a path relative to the spec
+    replications = 50
+    root_seed = 2025
+    [design]
+    kind = "full_factorial"            # or latin_hypercube, sobol, morris
+    [[factors]]
+    name = "pause_days"
+    kind = "uncertainty"               # or lever: a choice the defender makes
+    path = "timeline[0].days"          # any scenario parameter, by its dotted path
+    values = [0, 30, 60, 90, 120]      # factorial levels; sampling designs take range = [low, high]
+    [outputs]
+    daily = ["stock_pac3_mse", "leaked_ballistic"]   # daily columns to keep (summary metrics always)
+
+Errors name the file, the key and the value, and nothing is written.
+"""
+
+import tomllib
+from datetime import date
+from importlib import resources
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+SPECS = resources.files("experiments") / "specs"
+
+
+class SpecError(ValueError):
+    """A sweep spec that cannot run, every problem named by file, key and value."""
+
+    def __init__(self, source: str, problems: list[tuple[str, object, str]]) -> None:
+        """Collect the problems found in `source`."""
+        self.source = source
+        self.problems = problems
+        super().__init__("\n".join(f"{source}: {key} = {value!r}: {why}" for key, value, why in problems))
+
+
+Value = bool | int | float | str | date | list | dict
+"""A factor's value: a number, a date, a name, or a whole list or table set at its path."""
+
+
+class Factor(BaseModel):
+    """One thing the sweep varies: a lever (a policy) or an uncertainty (what nobody controls).
+
+    `path` may be a list of paths that all take the factor's value (e.g. the
+    waves of cruise and ballistic missiles together).
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str = Field(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")
+    path: str | list[str]
+    kind: Literal["lever", "uncertainty"] = "uncertainty"
+    values: list[Value] | None = None
+    range: Annotated[list[int | float | date], Field(min_length=2, max_length=2)] | None = None
+    description: str = ""
+
+    @property
+    def paths(self) -> list[str]:
+        """Every path the factor's value is set at."""
+        return [self.path] if isinstance(self.path, str) else list(self.path)
+
+    @property
+    def is_integer(self) -> bool:
+        """Sampled values are rounded to whole numbers (integer ranges) or days (date ranges)."""
+        low, high = self.range
+        return all(isinstance(v, int | date) for v in (low, high))
+
+
+class Design(BaseModel):
+    """How design points are chosen from the factors."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    kind: Literal["full_factorial", "latin_hypercube", "sobol", "morris"] = "full_factorial"
+    samples: int = Field(16, ge=1, description="LHS points; Sobol base samples N; Morris trajectories.")
+    levels: int = Field(4, ge=2, description="Morris grid levels.")
+
+
+class Outputs(BaseModel):
+    """What to keep of each run: summary metrics always, and these daily columns."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    daily: list[str] | Literal["all"] = Field(default_factory=list)
+
+
+class SweepSpec(BaseModel):
+    """A whole sweep, as data."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str
+    description: str = ""
+    scenario: str
+    factors: list[Factor] = Field(min_length=1)
+    design: Design = Design()
+    replications: int = Field(ge=1)
+    root_seed: int = Field(ge=0)
+    outputs: Outputs = Outputs()
+    base_dir: str = Field("", exclude=True, description="Folder of the spec file; scenario paths are relative to it.")
+
+
+def builtin_specs() -> list[str]:
+    """Names of the sweep specs shipped in `experiments/specs/`."""
+    return sorted(p.name.removesuffix(".toml") for p in SPECS.iterdir() if p.name.endswith(".toml"))
+
+
+def _path_of(source: str | Path) -> Path:
+    text = str(source)
+    if text.endswith(".toml") or "/" in text:
+        path = Path(text)
+        if not path.is_file():
+            raise SpecError(text, [("file", text, "no such sweep spec file")])
+        return path
+    if text in builtin_specs():
+        return Path(str(SPECS / f"{text}.toml"))
+    known = ", ".join(builtin_specs())
+    raise SpecError(text, [("name", text, f"no built-in sweep spec of this name; built-in: {known}")])
+
+
+def _location(loc: tuple) -> str:
+    text = ""
+    for part in loc:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text
+
+
+def parse_spec(raw: dict, source: str = "<spec>", base_dir: str = "") -> SweepSpec:
+    """Validate a spec given as plain data; structural checks only (see `experiments.design`)."""
+    try:
+        spec = SweepSpec.model_validate({**raw, "base_dir": base_dir})
+    except ValidationError as error:
+        raise SpecError(source, [(_location(e["loc"]) or "(top level)", e.get("input"), e["msg"])
+                                 for e in error.errors(include_url=False)]) from None
+    problems = []
+    names = [f.name for f in spec.factors]
+    for i, factor in enumerate(spec.factors):
+        key = f"factors[{i}]"
+        if names.count(factor.name) > 1:
+            problems.append((f"{key}.name", factor.name, "two factors have this name"))
+        if spec.design.kind == "full_factorial":
+            if not factor.values:
+                problems.append((f"{key}.values", factor.values,
+                                 "a full factorial design needs a non-empty list of values"))
+        elif factor.values is not None and factor.range is not None:
+            problems.append((f"{key}.range", factor.range, "give values or a range, not both"))
+        elif factor.range is None and not factor.values:
+            problems.append((f"{key}.range", factor.range, f"a {spec.design.kind} design needs a range or values"))
+        if factor.range is not None:
+            low, high = factor.range
+            if type(low) is not type(high) and not all(isinstance(v, int | float) for v in (low, high)):
+                problems.append((f"{key}.range", factor.range, "both ends must be numbers, or both dates"))
+            elif not low < high:
+                problems.append((f"{key}.range", factor.range,
+                                 "the range is empty: its low end must be below its high end"))
+    if problems:
+        raise SpecError(source, problems)
+    return spec
+
+
+def load_spec(source: str | Path) -> SweepSpec:
+    """Load a sweep spec by built-in name or from a TOML file path."""
+    path = _path_of(source)
+    try:
+        raw = tomllib.loads(path.read_text())
+    except tomllib.TOMLDecodeError as error:
+        raise SpecError(str(path), [("file", path.name, f"not valid TOML: {error}")]) from None
+    return parse_spec(raw, str(path), str(path.parent))
