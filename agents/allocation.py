@@ -13,19 +13,18 @@ import numpy as np
 
 def _largest_remainder(rounds: int, weights: np.ndarray) -> np.ndarray:
     """Split `rounds` in proportion to `weights`, in whole rounds that add up exactly."""
-    if weights.sum() <= 0:
-        weights = np.ones_like(weights, dtype=float)
-    exact = rounds * weights / weights.sum()
-    whole = np.floor(exact).astype(np.int64)
+    total = weights.sum()
+    exact = rounds * (weights / total) if total > 0 else np.full(len(weights), rounds / len(weights))
+    whole = exact.astype(np.int64)  # floor: exact >= 0
     short = rounds - int(whole.sum())
     if short:
-        whole[np.argsort(-(exact - whole), kind="stable")[:short]] += 1
+        whole[np.argsort(whole - exact, kind="stable")[:short]] += 1
     return whole
 
 
 def proportional(rounds: int, capacity: np.ndarray, stock: np.ndarray) -> np.ndarray:
     """Share in proportion to each battery's launcher capacity for this round."""
-    return _largest_remainder(rounds, capacity.astype(float))
+    return _largest_remainder(rounds, capacity)
 
 
 def lowest_stock_first(rounds: int, capacity: np.ndarray, stock: np.ndarray) -> np.ndarray:

@@ -109,6 +109,7 @@ class Attacker(Agent):
         self.production = _vector(params.production_per_day, self.class_names)
         self.unit_cost = np.array([t.cost_usd for t in threats.values()])
         self._accrued = np.zeros(len(self.class_names))
+        self._whole = np.zeros(len(self.class_names))
         self._routine_mean = _vector(params.routine.mean, self.class_names)
         self._salvo_missiles = _vector(params.salvo.missiles, self.class_names)
         mix = _vector(params.salvo.swarm_mix, self.class_names)
@@ -142,10 +143,11 @@ class Attacker(Agent):
 
     def produce(self) -> None:
         """Add a day's production to the stockpile; fractions carry over to the next day."""
-        self._accrued += self.production
-        whole = np.floor(self._accrued)
-        self._accrued -= whole
-        self.stockpile += whole.astype(np.int64)
+        accrued = self._accrued
+        accrued += self.production
+        whole = np.floor(accrued, out=self._whole)
+        accrued -= whole
+        np.add(self.stockpile, whole, out=self.stockpile, casting="unsafe")
 
     def launch(self) -> np.ndarray:
         """Launch tonight's raid from the stockpile: counts by (route, class, wave).
