@@ -27,17 +27,13 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from model.loading import DataFileError
+
 SPECS = resources.files("experiments") / "specs"
 
 
-class SpecError(ValueError):
+class SpecError(DataFileError):
     """A sweep spec that cannot run, every problem named by file, key and value."""
-
-    def __init__(self, source: str, problems: list[tuple[str, object, str]]) -> None:
-        """Collect the problems found in `source`."""
-        self.source = source
-        self.problems = problems
-        super().__init__("\n".join(f"{source}: {key} = {value!r}: {why}" for key, value, why in problems))
 
 
 Value = bool | int | float | str | date | list | dict

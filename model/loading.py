@@ -18,15 +18,19 @@ from model.scenario import Scenario, check_references
 DATA = resources.files("model") / "data"
 
 
-class ScenarioError(ValueError):
-    """A scenario that cannot be run, with every problem named by file, key and value."""
+class DataFileError(ValueError):
+    """A data file that cannot be used, with every problem named by file, key and value."""
 
     def __init__(self, source: str, problems: list[tuple[str, object, str]]) -> None:
-        """Collect the problems found in `source`."""
+        """Collect the problems found in `source`: (key path, value found, what is wrong)."""
         self.source = source
         self.problems = problems
         lines = [f"{source}: {key} = {value!r}: {why}" for key, value, why in problems]
         super().__init__("\n".join(lines))
+
+
+class ScenarioError(DataFileError):
+    """A scenario that cannot be run."""
 
 
 def builtin_scenarios() -> list[str]:
