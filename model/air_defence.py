@@ -49,7 +49,7 @@ class AirDefence:
         self.stock = np.zeros((b, n_i), dtype=np.int64)
         self.positions = np.zeros((b, 2), dtype=np.int64)
         self.radius = np.zeros(b)
-        self.layers = route_layers(origins, targets, self.positions, self.radius, self.active)
+        self.layers = np.full((len(origins), 1), -1, dtype=np.int64)  # no battery yet: see update_routes
         self._shot_down = np.zeros(n_c, dtype=np.int64)
         self._lost_to_ew = np.zeros(n_c, dtype=np.int64)
         self._fired = np.zeros(n_i, dtype=np.int64)

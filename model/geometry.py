@@ -31,12 +31,10 @@ def route_layers(origins: np.ndarray, targets: np.ndarray, positions: np.ndarray
     closest = origins[:, None, :] + along[:, :, None] * direction[:, None, :]
     distance = np.sqrt(((positions[None, :, :] - closest) ** 2).sum(axis=2))  # (R, B)
     covers = (distance <= radii[None, :] + 1e-9) & active[None, :]
-    width = max(int(covers.sum(axis=1).max(initial=0)), 1)
-    layers = np.full((len(origins), width), -1, dtype=np.int64)
-    for r in range(len(origins)):
-        rows = np.flatnonzero(covers[r])
-        layers[r, : len(rows)] = rows[np.argsort(along[r, rows], kind="stable")]
-    return layers
+    counts = covers.sum(axis=1)
+    width = max(int(counts.max(initial=0)), 1)
+    order = np.argsort(np.where(covers, along, np.inf), axis=1, kind="stable")[:, :width]
+    return np.where(np.arange(width)[None, :] < counts[:, None], order, -1).astype(np.int64)
 
 
 def route_weights(route_site: np.ndarray, site_values: np.ndarray, concentration: float) -> np.ndarray:
