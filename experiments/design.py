@@ -106,7 +106,8 @@ def design_table(spec: SweepSpec) -> pd.DataFrame:
 
 def replication_seed(root_seed: int, replication: int) -> int:
     """The seed of replication r at every design point (common random numbers)."""
-    return int(np.random.SeedSequence(root_seed, spawn_key=(replication,)).generate_state(1, np.uint64)[0])
+    state = np.random.SeedSequence(root_seed, spawn_key=(replication,)).generate_state(1, np.uint64)[0]
+    return int(state >> np.uint64(1))  # 63 bits: stays an int64 in every table
 
 
 def run_id(point: int, replication: int) -> str:

@@ -1,11 +1,13 @@
 """Where chunks of runs are computed: in this process, in local processes, or on a Dask cluster.
 
 Each executor calls `on_result` in the parent process as chunks finish, in any
-order. Local processes start from a forkserver that has imported only this
-package (never the caller's `__main__`), so sweeps started from a notebook or
-an unguarded script neither hang nor re-run the caller. If a worker process
-dies (killed, out of memory), the pool is restarted and only unfinished chunks
-run again.
+order. Local processes are forked from a forkserver that has imported this
+package once, so they start fast and never inherit the caller's threads (a
+notebook's sweep does not hang). Like every `multiprocessing` start method but
+fork, each worker imports the calling *script* as `__mp_main__`: a script must
+call `run_sweep` under `if __name__ == "__main__":` (notebooks need nothing).
+If a worker process dies (killed, out of memory), the pool is restarted and
+only unfinished chunks run again.
 """
 
 import multiprocessing
@@ -58,11 +60,19 @@ class ProcessExecutor:
     def run(self, chunks: Iterable[Chunk], on_result: Callable[[ChunkResult], None]) -> None:
         """Compute every chunk, restarting the pool if a worker dies, rerunning only unfinished chunks."""
         pending = dict(enumerate(chunks))
+        fruitless = 0
         while pending:
+            before = len(pending)
             try:
                 self._run_pool(pending, on_result)
             except BrokenProcessPool as error:
                 self.restarts += 1
+                fruitless = fruitless + 1 if len(pending) == before else 0
+                if fruitless >= 3:
+                    raise SweepAborted(
+                        "worker processes die before finishing anything. If this is a script, put the call "
+                        "to run_sweep under `if __name__ == \"__main__\":` (workers import the calling script)."
+                    ) from error
                 if self.restarts > MAX_RESTARTS:
                     raise SweepAborted(
                         f"worker processes died {self.restarts} times; {len(pending)} chunks unfinished. "

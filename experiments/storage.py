@@ -141,10 +141,15 @@ class ResultStore:
         _write_atomic(path, lambda p: p.write_text(json.dumps(record, indent=2, default=str)))
 
     def read(self, sub: str, columns: list[str] | None = None) -> pd.DataFrame:
-        """All part files of `runs`, `daily` or `failures` as one table, sorted by run id."""
+        """All part files of `runs`, `daily` or `failures` as one table, sorted by run id (and day).
+
+        `columns` selects columns; `run_id` (and `day` for daily tables) always come along.
+        """
+        keys = ["run_id", "day"] if sub == "daily" else ["run_id"]
+        if columns is not None:
+            columns = [*keys, *(c for c in columns if c not in keys)]
         parts = [pq.read_table(p, columns=columns).to_pandas() for p in self._parts(sub)]
         if not parts:
-            return pd.DataFrame(columns=["run_id"])
+            return pd.DataFrame(columns=columns or ["run_id"])
         table = pd.concat(parts, ignore_index=True)
-        keys = ["run_id", "day"] if sub == "daily" and "day" in table else ["run_id"]
-        return table.sort_values(keys, kind="stable").reset_index(drop=True)
+        return table.sort_values([k for k in keys if k in table], kind="stable").reset_index(drop=True)

@@ -9,6 +9,7 @@ Running the same call again resumes: finished runs are reused, never recomputed.
 """
 
 import math
+import multiprocessing
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -136,6 +137,9 @@ def run_sweep(spec: str | Path | SweepSpec, out: str | Path, *, workers: int | N
     Returns:
         The folder's results (all runs so far, from this call and earlier ones).
     """
+    if multiprocessing.parent_process() is not None and workers != 1 and scheduler is None:
+        raise RuntimeError("run_sweep was called inside a worker process: the calling script lacks an "
+                           "`if __name__ == \"__main__\":` guard around it")
     source = str(spec) if not isinstance(spec, SweepSpec) else "<spec>"
     spec = spec if isinstance(spec, SweepSpec) else load_spec(spec)
     plan = SweepPlan(spec, source)
