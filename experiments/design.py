@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 
 from experiments.spec import Factor, SpecError, SweepSpec
-from model import ScenarioError, build_scenario, scenario_data
+from model import AirCampaign, ScenarioError, build_scenario, scenario_data
 
 _TOKEN = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
 
@@ -152,9 +152,21 @@ class SweepPlan:
                                                    f"unknown parameter path: {error.args[0]}")]) from None
         for point, values in enumerate(self.points):
             try:
-                build_scenario(self.scenario_data(values), self.scenario_source)
+                scenario = build_scenario(self.scenario_data(values), self.scenario_source)
             except ScenarioError as error:
                 raise SpecError(self.source, [(f"design point {point}", values, str(error))]) from None
+        self._check_daily_columns(scenario)
+
+    def _check_daily_columns(self, scenario) -> None:
+        """The daily columns the spec keeps exist in a run's daily table."""
+        wanted = self.spec.outputs.daily
+        if not wanted or wanted == "all":
+            return
+        known = set(AirCampaign(scenario, rng=0).daily().columns)
+        for k, column in enumerate(wanted):
+            if column not in known:
+                raise SpecError(self.source, [(f"outputs.daily[{k}]", column,
+                                               "no such daily column; see the README's daily table")])
 
     def scenario_data(self, values: dict) -> dict:
         """The base scenario's data with a design point's values set at their paths."""

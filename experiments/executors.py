@@ -12,7 +12,9 @@ only unfinished chunks run again.
 
 import multiprocessing
 import os
+import signal
 import sys
+import threading
 from collections.abc import Callable, Iterable
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
@@ -25,6 +27,14 @@ MAX_RESTARTS = 10
 
 class SweepAborted(RuntimeError):
     """Worker processes kept dying; the finished runs are saved and a rerun resumes."""
+
+
+class _Terminated(BaseException):
+    """SIGTERM arrived: stop the pool cleanly, then die of the signal as asked."""
+
+
+def _raise_terminated(signum, frame) -> None:
+    raise _Terminated
 
 
 class SerialExecutor:
@@ -58,7 +68,24 @@ class ProcessExecutor:
         self.restarts = 0
 
     def run(self, chunks: Iterable[Chunk], on_result: Callable[[ChunkResult], None]) -> None:
-        """Compute every chunk, restarting the pool if a worker dies, rerunning only unfinished chunks."""
+        """Compute every chunk, restarting the pool if a worker dies, rerunning only unfinished chunks.
+
+        SIGTERM (a batch system ending the job) stops the pool and its workers
+        first, keeping every finished chunk, then ends the process by the signal.
+        """
+        in_main_thread = threading.current_thread() is threading.main_thread()
+        previous = signal.signal(signal.SIGTERM, _raise_terminated) if in_main_thread else None
+        try:
+            self._run_all(chunks, on_result)
+        except _Terminated:
+            signal.signal(signal.SIGTERM, previous)
+            os.kill(os.getpid(), signal.SIGTERM)
+            raise KeyboardInterrupt from None  # reached only if the previous handler returns
+        finally:
+            if in_main_thread:
+                signal.signal(signal.SIGTERM, previous)
+
+    def _run_all(self, chunks: Iterable[Chunk], on_result: Callable[[ChunkResult], None]) -> None:
         pending = dict(enumerate(chunks))
         fruitless = 0
         while pending:

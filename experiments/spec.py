@@ -100,6 +100,7 @@ class SweepSpec(BaseModel):
     root_seed: int = Field(ge=0)
     outputs: Outputs = Outputs()
     base_dir: str = Field("", exclude=True, description="Folder of the spec file; scenario paths are relative to it.")
+    source: str = Field("<spec>", exclude=True, description="Where the spec was read from, for messages.")
 
 
 def builtin_specs() -> list[str]:
@@ -130,7 +131,7 @@ def _location(loc: tuple) -> str:
 def parse_spec(raw: dict, source: str = "<spec>", base_dir: str = "") -> SweepSpec:
     """Validate a spec given as plain data; structural checks only (see `experiments.design`)."""
     try:
-        spec = SweepSpec.model_validate({**raw, "base_dir": base_dir})
+        spec = SweepSpec.model_validate({**raw, "base_dir": base_dir, "source": source})
     except ValidationError as error:
         raise SpecError(source, [(_location(e["loc"]) or "(top level)", e.get("input"), e["msg"])
                                  for e in error.errors(include_url=False)]) from None

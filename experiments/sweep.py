@@ -140,9 +140,8 @@ def run_sweep(spec: str | Path | SweepSpec, out: str | Path, *, workers: int | N
     if multiprocessing.parent_process() is not None and workers != 1 and scheduler is None:
         raise RuntimeError("run_sweep was called inside a worker process: the calling script lacks an "
                            "`if __name__ == \"__main__\":` guard around it")
-    source = str(spec) if not isinstance(spec, SweepSpec) else "<spec>"
     spec = spec if isinstance(spec, SweepSpec) else load_spec(spec)
-    plan = SweepPlan(spec, source)
+    plan = SweepPlan(spec, spec.source)
     shard = parse_shard(shard) if isinstance(shard, str | None) else shard
     store = ResultStore(out)
     store.check(plan)
