@@ -297,7 +297,8 @@ def test_unguarded_script_stops_at_once_and_says_how_to_fix_it(tmp_path):
     script.write_text(h.UNGUARDED_SCRIPT.format(spec=str(spec), out=str(out)))
     done = subprocess.run([PYTHON, str(script)], cwd=tmp_path, capture_output=True, text=True, timeout=120)
     assert done.returncode != 0
-    assert 'if __name__ == "__main__":' in done.stderr.splitlines()[-1]
+    aborted = [line for line in done.stderr.splitlines() if line.startswith("experiments.executors.SweepAborted")]
+    assert len(aborted) == 1 and 'if __name__ == "__main__":' in aborted[0], done.stderr
     assert len(open_results(out).runs) == 0
 
 
