@@ -58,6 +58,7 @@ import numpy as np
 import psutil
 from mesa import DataCollector
 
+from experiments.design import replication_seed
 from model import AirCampaign, build_scenario, scenario_data
 
 SCENARIO = "baseline-2025"
@@ -153,8 +154,7 @@ class BatchCampaign(AirCampaign):
 # ---------------------------------------------------------------------- the phases, each in its own process
 def replication_seeds(runs: int) -> list[int]:
     """The seeds of replications 0..runs-1, as `experiments.design.replication_seed` makes them."""
-    return [int(np.random.SeedSequence(ROOT_SEED, spawn_key=(r,)).generate_state(1, np.uint64)[0])
-            for r in range(runs)]
+    return [replication_seed(ROOT_SEED, r) for r in range(runs)]
 
 
 def fingerprint(pairs) -> str:
