@@ -46,9 +46,9 @@ def phases(scenario) -> dict[str, float]:
     spent["construction"] = time.perf_counter() - start
     campaign.attacker.launch = timed("attacker launch", campaign.attacker.launch)
     campaign.attacker.produce = timed("attacker production", campaign.attacker.produce)
-    campaign.air_defence.resolve = timed("raid kernel", campaign.air_defence.resolve)
-    campaign._strike = timed("damage", campaign._strike)
-    campaign._record = timed("daily books", campaign._record)
+    campaign.air_defence.resolve = timed("raid kernel (with leakers and damage by site)",
+                                         campaign.air_defence.resolve)
+    campaign._record_stocks = timed("daily books (stocks and supplier books)", campaign._record_stocks)
     for supplier in campaign.suppliers.values():
         supplier.receive = timed("deliveries", supplier.receive)
     start = time.perf_counter()
@@ -67,6 +67,9 @@ def night_cost(scenario, threats: int, repeats: int) -> float:
     n_routes = len(campaign.route_site)
     drone = defence.class_names.index("drone")
     rng = np.random.default_rng(0)
+    n_c, n_i = len(defence.class_names), len(defence.interceptor_names)
+    outputs = (np.zeros(n_c, np.int64), np.zeros(n_c, np.int64), np.zeros(n_c, np.int64), np.zeros(n_i, np.int64),
+               np.zeros(len(campaign.sites)))
     times = []
     for _ in range(repeats):
         raid = np.zeros((n_routes, len(defence.class_names), 3), dtype=np.int64)
@@ -74,7 +77,7 @@ def night_cost(scenario, threats: int, repeats: int) -> float:
             n_routes, 2)
         defence.stock[:] = full
         start = time.perf_counter()
-        defence.resolve(raid, int(rng.integers(2**32)))
+        defence.resolve(raid, int(rng.integers(2**32)), *outputs)
         times.append(time.perf_counter() - start)
     return statistics.median(times)
 

@@ -16,8 +16,8 @@ class AirDefence:
     """Battery arrays, route layers, and the call into the raid kernel."""
 
     def __init__(self, catalog: Catalog, capacity: int, origins: np.ndarray, targets: np.ndarray,
-                 route_order: np.ndarray) -> None:
-        """Allocate room for `capacity` batteries on the given routes."""
+                 route_order: np.ndarray, route_site: np.ndarray) -> None:
+        """Allocate room for `capacity` batteries on the given routes (`route_site`: each route's target)."""
         self.catalog = catalog
         self.class_names = list(catalog.threats)
         self.interceptor_names = list(catalog.interceptors)
@@ -32,6 +32,8 @@ class AirDefence:
         self.pool_of = np.array([self.class_names.index(t.mimics) if t.mimics else c
                                  for c, t in enumerate(catalog.threats.values())], dtype=np.int64)
         self.origins, self.targets, self.route_order = origins, targets, route_order
+        self.route_site = route_site
+        self.damage_per_leaker = np.array([t.damage for t in catalog.threats.values()])
         b = capacity
         self.count = 0
         self._type_of: list[str] = []
@@ -50,10 +52,6 @@ class AirDefence:
         self.positions = np.zeros((b, 2), dtype=np.int64)
         self.radius = np.zeros(b)
         self.layers = np.full((len(origins), 1), -1, dtype=np.int64)  # no battery yet: see update_routes
-        self._shot_down = np.zeros(n_c, dtype=np.int64)
-        self._lost_to_ew = np.zeros(n_c, dtype=np.int64)
-        self._fired = np.zeros(n_i, dtype=np.int64)
-        self._leaked = np.zeros((len(origins), n_c), dtype=np.int64)
 
     def add(self, type_name: str, doctrine_name: str | None, cell) -> int:
         """Fill the next row for a battery of `type_name`; returns its row, inactive and empty until deployed."""
@@ -92,16 +90,17 @@ class AirDefence:
         """Recompute which active batteries each route crosses (after batteries arrive or move)."""
         self.layers = route_layers(self.origins, self.targets, self.positions, self.radius, self.active)
 
-    def resolve(self, raid: np.ndarray, seed: int):
-        """Fight one night, its draws seeded by `seed`.
+    def resolve(self, raid: np.ndarray, seed: int, shot_down: np.ndarray, lost_to_ew: np.ndarray,
+                leaked: np.ndarray, fired: np.ndarray, damage: np.ndarray) -> None:
+        """Fight one night, its draws seeded by `seed`, writing the outcome into the arrays given.
 
-        Returns:
-            (leaked by route and class, shot down by class, lost to EW by class,
-            rounds fired by interceptor type); arrays reused night after night.
+        `shot_down`, `lost_to_ew`, `leaked` are by threat class, `fired` by
+        interceptor type, `damage` by site (the campaign passes its ledger's
+        rows for the day, so nothing is copied).
         """
         resolve_raid(raid, self.layers, self.route_order, self.active, self.is_ew, self.ew_share,
                      self.channels, self.effectiveness, self.class_order, self.shots_per_target,
                      self.look_shoot, self.reserve, self.preference, self.kill_probability,
                      self.ballistic_capable, self.is_ballistic, self.pool_of, self.launcher_rounds,
-                     self.stock, seed, self._leaked, self._shot_down, self._lost_to_ew, self._fired)
-        return self._leaked, self._shot_down, self._lost_to_ew, self._fired
+                     self.stock, seed, self.route_site, self.damage_per_leaker,
+                     shot_down, lost_to_ew, leaked, fired, damage)

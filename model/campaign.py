@@ -87,7 +87,7 @@ class AirCampaign(Model):
         arriving = [e for e in self.config.timeline if isinstance(e, NewBattery)]
         order = np.argsort(-self.site_values[self.route_site], kind="stable")
         self.air_defence = AirDefence(self.config.catalog, len(placements) + len(arriving),
-                                      self.route_origin, self.route_target, order)
+                                      self.route_origin, self.route_target, order, self.route_site)
         for k, placement in enumerate(placements):
             row = self.air_defence.add(placement.type, placement.doctrine, placement.cell)
             self._field_battery(row, placement, f"{placement.type}-{k + 1}")
@@ -197,28 +197,21 @@ class AirCampaign(Model):
         """One day: the night's raid and its books (the day's logistics are events)."""
         if self.days_done >= self.horizon:
             raise RuntimeError(f"the campaign ended on {self.config.end}; nothing is left to step")
-        salvo = self.attacker.salvo_tonight
+        d = self.days_done
+        night = self._night[d]  # launched, shot down, lost to EW, leaked: by class
+        self._salvo[d] = self.attacker.salvo_tonight
         self.attacker.produce()
         raid = self.attacker.launch()
-        leaked, shot_down, lost_to_ew, fired = self.air_defence.resolve(raid, self._night_seeds[self.days_done])
-        damage = self._strike(leaked)
-        self._record(leaked.sum(axis=0), shot_down, lost_to_ew, fired, damage, salvo)
+        night[0] = self.attacker.launched
+        self.air_defence.resolve(raid, self._night_seeds[d], night[1], night[2], night[3], self._fired[d],
+                                 self._site_damage[d])
+        self.site_damage += self._site_damage[d]  # every site's damage is a view of this array
+        self._record_stocks(d)
         self.days_done += 1
 
-    def _strike(self, leaked: np.ndarray) -> np.ndarray:
-        """Leakers hit their sites (each site's damage is a view of `site_damage`); returns tonight's."""
-        damage = self._site_of_route @ (leaked @ self._damage_per_leaker)
-        self.site_damage += damage
-        return damage
-
-    def _record(self, leaked, shot_down, lost_to_ew, fired, damage, salvo) -> None:
-        d, defence = self.days_done, self.air_defence
-        night = self._night[d]
-        night[0], night[1], night[2], night[3] = self.attacker.launched, shot_down, lost_to_ew, leaked
-        self._fired[d] = fired
-        self._site_damage[d] = damage
-        self._salvo[d] = salvo
-        self._stock[d] = defence.stock.sum(axis=0)
+    def _record_stocks(self, d: int) -> None:
+        """End-of-day stock, supplier books and supplier states into the ledger."""
+        self._stock[d] = self.air_defence.stock.sum(axis=0)
         self._logistics[d] = self.logistics.sum(axis=1)
         self._flowing[d] = self.supplier_pauses == 0
 

@@ -47,17 +47,21 @@ def _split_pool(unengaged, n_members, engaged, picked):
 def resolve_raid(raid, layers, route_order, active, is_ew, ew_share, channels, effectiveness,
                  class_order, shots_per_target, look_shoot, reserve, preference, kill_probability,
                  ballistic_capable, is_ballistic, pool_of, launcher_rounds, stock, seed,
-                 leaked, shot_down, lost_to_ew, fired):
+                 route_site, damage_per_leaker, shot_down, lost_to_ew, leaked, fired, damage):
     """Resolve one night in place.
 
     `raid` (R, C, W) is reduced to the threats that got through and `stock`
-    (B, I) loses the rounds fired. The outputs are overwritten: `leaked` (R, C),
-    `shot_down` (C), `lost_to_ew` (C) and `fired` (I). `pool_of[d]` is the
-    class a decoy class d passes for, or d itself.
+    (B, I) loses the rounds fired. `pool_of[d]` is the class a decoy class d
+    passes for, or d itself. The outputs are overwritten: `shot_down`,
+    `lost_to_ew` and `leaked` by class (C), `fired` by interceptor type (I),
+    and `damage` by site: the leakers of each route times their class's
+    damage, at the route's target site `route_site[r]`.
     """
     np.random.seed(seed)
     shot_down[:] = 0
     lost_to_ew[:] = 0
+    leaked[:] = 0
+    damage[:] = 0.0
     fired[:] = 0
     n_routes, n_classes, n_waves = raid.shape
     n_batteries, n_types = stock.shape
@@ -151,4 +155,5 @@ def resolve_raid(raid, layers, route_order, active, is_ew, ew_share, channels, e
             total = 0
             for w in range(n_waves):
                 total += raid[r, c, w]
-            leaked[r, c] = total
+            leaked[c] += total
+            damage[route_site[r]] += total * damage_per_leaker[c]
