@@ -171,8 +171,3 @@ class Attacker(Agent):
         self._nights += 1
         self.stockpile -= self.launched
         return self._raid
-
-    @property
-    def spend_tonight(self) -> float:
-        """What tonight's launches cost the attacker, in US dollars."""
-        return float(self.launched @ self.unit_cost)

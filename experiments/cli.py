@@ -40,7 +40,7 @@ def _print_summary(name: str, seed: int, summary: dict, classes: list[str]) -> N
 
 
 def _run(args) -> int:
-    from experiments.single_run import OutputConflict, check_output_folder, run_identity, write_run
+    from experiments.single_run import check_output_folder, run_identity, write_run
 
     scenario = load_scenario(args.scenario)
     identity = run_identity(scenario, args.scenario, args.seed, args.days)
@@ -49,10 +49,7 @@ def _run(args) -> int:
     campaign = AirCampaign(scenario, rng=args.seed).run(args.days)
     summary = campaign.summary()
     _print_summary(scenario.name, args.seed, summary, campaign.air_defence.class_names)
-    try:
-        paths = write_run(campaign, out, identity)
-    except OutputConflict:  # pragma: no cover - checked above
-        raise
+    paths = write_run(campaign, out, identity)
     print("wrote " + ", ".join(str(p) for p in paths.values()))
     return 0
 

@@ -78,9 +78,6 @@ class AirCampaign(Model):
         self.route_site = np.repeat(np.arange(len(cells)), len(launch))
         self.route_origin = np.tile(launch, (len(cells), 1))
         self.route_target = cells[self.route_site]
-        self._site_of_route = np.zeros((len(cells), len(self.route_site)))
-        self._site_of_route[self.route_site, np.arange(len(self.route_site))] = 1.0
-        self._damage_per_leaker = np.array([t.damage for t in self.config.catalog.threats.values()])
 
     def _build_air_defence(self) -> None:
         placements = list(self.config.batteries)
@@ -117,7 +114,6 @@ class AirCampaign(Model):
         classes = self.air_defence.class_names
         types = self.air_defence.interceptor_names
         self.ledger = Ledger(self.horizon)
-        self._dispatched_before = self._delivered_before = np.zeros(len(types), dtype=np.int64)
         book = self.ledger
         self._night = book.add_stack(NIGHT_BOOKS, classes)
         self._fired = book.add_block("fired", types)
@@ -127,7 +123,7 @@ class AirCampaign(Model):
         self._site_damage = book.add_block("damage_at", [s.name for s in self.sites], float)
         self._salvo = book.add_block("salvo", [""], bool)
         self._flowing = book.add_block("flowing", list(self.suppliers), bool)
-        cost = np.array([t.cost_usd for t in self.config.catalog.threats.values()])
+        cost = self.attacker.unit_cost
         capable = self.air_defence.ballistic_capable
         book.derive("neutralised", classes, lambda b: b["shot_down"] + b["lost_to_ew"])
         book.derive("damage", [""], lambda b: b["damage_at"].sum(axis=1, keepdims=True))
