@@ -189,17 +189,22 @@ def first_leak_day(stock, per_night, rate, lead) -> int:
     return math.floor((stock - per_night - rate * (lead - 1)) / (per_night - rate)) + 1
 
 
-@pytest.mark.parametrize(("stock", "per_night", "rate", "lead"),
-                         [(60, 4, 1, 3), (100, 6, 2, 1), (45, 3, 1, 0), (80, 9, 4, 2)])
-def test_stock_runs_out_after_s_over_d_minus_r_nights(tiny, stock, per_night, rate, lead):
-    tiny["batteries"][0]["magazine"] = {"pac3_mse": stock}
-    tiny["attacker"]["initial_stockpile"]["ballistic"] = PLENTY
-    tiny["attacker"]["routine"]["mean"] = {"ballistic": float(per_night)}
-    tiny["suppliers"][0].update(products={"pac3_mse": float(rate)}, lead_time_days=lead, ship_every_days=1)
-    tiny["catalog"] = {
+def depletion_setup(raw: dict, stock: int, per_night: int, rate: int, lead: int) -> None:
+    """One Patriot with S rounds, d ballistic missiles a night, r rounds a day after L days; p = 1, one shot."""
+    raw["batteries"][0]["magazine"] = {"pac3_mse": stock}
+    raw["attacker"]["initial_stockpile"]["ballistic"] = PLENTY
+    raw["attacker"]["routine"]["mean"] = {"ballistic": float(per_night)}
+    raw["suppliers"][0].update(products={"pac3_mse": float(rate)}, lead_time_days=lead, ship_every_days=1)
+    raw["catalog"] = {
         "interceptors": {"pac3_mse": {"kill_probability": {"ballistic": 1.0}}},
         "doctrines": {"patriot_keep_off_drones": {"shots_per_target": {"ballistic": 1}}},
     }
+
+
+@pytest.mark.parametrize(("stock", "per_night", "rate", "lead"),
+                         [(60, 4, 1, 3), (100, 6, 2, 1), (45, 3, 1, 0), (80, 9, 4, 2)])
+def test_stock_runs_out_after_s_over_d_minus_r_nights(tiny, stock, per_night, rate, lead):
+    depletion_setup(tiny, stock, per_night, rate, lead)
     set_days(tiny, 40)
     _, daily = run(tiny)
     leaked = daily["leaked_ballistic"].to_numpy()
@@ -223,14 +228,7 @@ def test_a_pause_removes_r_times_p_from_what_arrives_before_exhaustion(tiny):
     The 12 paused days keep r * 12 = 24 rounds at the depot; they all arrive on day 30.
     """
     stock, per_night, rate, lead = 100, 6, 2, 1
-    tiny["batteries"][0]["magazine"] = {"pac3_mse": stock}
-    tiny["attacker"]["initial_stockpile"]["ballistic"] = PLENTY
-    tiny["attacker"]["routine"]["mean"] = {"ballistic": float(per_night)}
-    tiny["suppliers"][0].update(products={"pac3_mse": float(rate)}, lead_time_days=lead, ship_every_days=1)
-    tiny["catalog"] = {
-        "interceptors": {"pac3_mse": {"kill_probability": {"ballistic": 1.0}}},
-        "doctrines": {"patriot_keep_off_drones": {"shots_per_target": {"ballistic": 1}}},
-    }
+    depletion_setup(tiny, stock, per_night, rate, lead)
     start = tiny["start"]
     tiny["timeline"] = [{"event": "pause", "supplier": "us", "start": start + timedelta(days=18),
                          "end": start + timedelta(days=30)}]
@@ -394,14 +392,7 @@ def test_depletion_follows_the_rule_for_any_stock_use_and_resupply(tiny, stock, 
     `reference_depletion`, and when d > r and the stock runs out after deliveries began,
     the first leaker comes on night t* of `first_leak_day`."""
     raw = copy.deepcopy(tiny)
-    raw["batteries"][0]["magazine"] = {"pac3_mse": stock}
-    raw["attacker"]["initial_stockpile"]["ballistic"] = PLENTY
-    raw["attacker"]["routine"]["mean"] = {"ballistic": float(per_night)}
-    raw["suppliers"][0].update(products={"pac3_mse": float(rate)}, lead_time_days=lead, ship_every_days=1)
-    raw["catalog"] = {
-        "interceptors": {"pac3_mse": {"kill_probability": {"ballistic": 1.0}}},
-        "doctrines": {"patriot_keep_off_drones": {"shots_per_target": {"ballistic": 1}}},
-    }
+    depletion_setup(raw, stock, per_night, rate, lead)
     _, daily = run(raw)
     expected_leaked, expected_stock = reference_depletion(stock, per_night, rate, lead, 31)
     np.testing.assert_array_equal(daily["leaked_ballistic"], expected_leaked)
