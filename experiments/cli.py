@@ -10,6 +10,7 @@ anything is written.
 """
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -112,6 +113,9 @@ def main(argv: list[str] | None = None) -> int:
     except (ScenarioError, OutputConflict, SweepConflict, SweepAborted, ValueError) as error:
         print(f"attrition: error: {error}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # output piped into `head` and the like: stop quietly
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except KeyboardInterrupt:
         print("attrition: interrupted; finished runs are saved, run the same command again to resume",
               file=sys.stderr)
