@@ -62,6 +62,15 @@ def set_path(raw: dict, path: str, value) -> None:
     node[last] = value
 
 
+def with_values(base: dict, paths: dict[str, list[str]], values: dict) -> dict:
+    """A copy of scenario data with each factor's value set at every one of its paths."""
+    raw = copy.deepcopy(base)
+    for name, factor_paths in paths.items():
+        for path in factor_paths:
+            set_path(raw, path, copy.deepcopy(values[name]))
+    return raw
+
+
 def _scale(factor: Factor, unit: np.ndarray) -> list:
     """Map unit-interval samples onto a factor's range or list of values."""
     if factor.range is None:
@@ -168,13 +177,14 @@ class SweepPlan:
                 raise SpecError(self.source, [(f"outputs.daily[{k}]", column,
                                                "no such daily column; see the README's daily table")])
 
+    @property
+    def paths(self) -> dict[str, list[str]]:
+        """Each factor's name and the paths its value is set at."""
+        return {f.name: f.paths for f in self.spec.factors}
+
     def scenario_data(self, values: dict) -> dict:
         """The base scenario's data with a design point's values set at their paths."""
-        raw = copy.deepcopy(self.base)
-        for factor in self.spec.factors:
-            for path in factor.paths:
-                set_path(raw, path, copy.deepcopy(values[factor.name]))
-        return raw
+        return with_values(self.base, self.paths, values)
 
     def runs(self) -> list[Run]:
         """Every run of the sweep, point by point, replication by replication."""

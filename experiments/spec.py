@@ -27,7 +27,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from model.loading import DataFileError
+from model.loading import DataFileError, validation_problems
 
 SPECS = resources.files("experiments") / "specs"
 
@@ -121,20 +121,12 @@ def _path_of(source: str | Path) -> Path:
     raise SpecError(text, [("name", text, f"no built-in sweep spec of this name; built-in: {known}")])
 
 
-def _location(loc: tuple) -> str:
-    text = ""
-    for part in loc:
-        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
-    return text
-
-
 def parse_spec(raw: dict, source: str = "<spec>", base_dir: str = "") -> SweepSpec:
     """Validate a spec given as plain data; structural checks only (see `experiments.design`)."""
     try:
         spec = SweepSpec.model_validate({**raw, "base_dir": base_dir, "source": source})
     except ValidationError as error:
-        raise SpecError(source, [(_location(e["loc"]) or "(top level)", e.get("input"), e["msg"])
-                                 for e in error.errors(include_url=False)]) from None
+        raise SpecError(source, validation_problems(error)) from None
     problems = []
     names = [f.name for f in spec.factors]
     for i, factor in enumerate(spec.factors):

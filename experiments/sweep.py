@@ -114,9 +114,8 @@ def _executor(workers: int | None, scheduler):
 def _chunks(plan: SweepPlan, todo: list[Run], workers: int, simulator) -> list[Chunk]:
     # about 20 chunks a worker: small enough that no worker idles long at the end, big enough to amortise
     size = max(1, min(50, math.ceil(len(todo) / (workers * 20)))) if todo else 1
-    paths = {f.name: f.paths for f in plan.spec.factors}
     daily = plan.spec.outputs.daily
-    return [Chunk(plan.identity, plan.base, plan.scenario_source, paths, todo[k:k + size], daily, simulator)
+    return [Chunk(plan.identity, plan.base, plan.scenario_source, plan.paths, todo[k:k + size], daily, simulator)
             for k in range(0, len(todo), size)]
 
 

@@ -4,7 +4,6 @@ Everything here is importable by name, so local processes and Dask workers
 can unpickle it; a run that raises becomes a failure record and the chunk goes on.
 """
 
-import copy
 import json
 import time
 import traceback
@@ -13,7 +12,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from experiments.design import Run, set_path
+from experiments.design import Run, with_values
 from model import AirCampaign, Scenario, build_scenario
 
 
@@ -64,10 +63,7 @@ _SCENARIOS: OrderedDict = OrderedDict()
 def _scenario(chunk: Chunk, run: Run) -> Scenario:
     key = (chunk.identity, run.point)
     if key not in _SCENARIOS:
-        raw = copy.deepcopy(chunk.base)
-        for name, paths in chunk.paths.items():
-            for path in paths:
-                set_path(raw, path, copy.deepcopy(run.values[name]))
+        raw = with_values(chunk.base, chunk.paths, run.values)
         _SCENARIOS[key] = build_scenario(raw, chunk.scenario_source)
         while len(_SCENARIOS) > 32:
             _SCENARIOS.popitem(last=False)

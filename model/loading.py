@@ -100,6 +100,12 @@ def _format_location(loc: tuple) -> str:
     return text
 
 
+def validation_problems(error: ValidationError) -> list[tuple[str, object, str]]:
+    """Pydantic's complaints as (key path as the file writes it, value found, what is wrong)."""
+    return [(_format_location(e["loc"]) or "(top level)", e.get("input"), e["msg"])
+            for e in error.errors(include_url=False)]
+
+
 def _with_catalog(raw: dict) -> dict:
     """The scenario's data with the built-in catalog merged under its `[catalog]` tables."""
     return {**raw, "catalog": merge(_read_toml(Path(str(DATA / "catalog.toml"))), raw.get("catalog", {}))}
@@ -120,9 +126,7 @@ def build_scenario(raw: dict, source: str = "<scenario>") -> Scenario:
     try:
         scenario = Scenario.model_validate(raw)
     except ValidationError as error:
-        problems = [(_format_location(e["loc"]) or "(top level)", e.get("input"), e["msg"])
-                    for e in error.errors(include_url=False)]
-        raise ScenarioError(source, _shorten(problems)) from None
+        raise ScenarioError(source, _shorten(validation_problems(error))) from None
     problems = check_references(scenario)
     if problems:
         raise ScenarioError(source, problems)
