@@ -2,6 +2,8 @@
 
     attrition run baseline-2025 --seed 42 --out runs/demo
     attrition sweep pause-length --out results/pause-length [--workers N] [--scheduler ADDR] [--shard I/N]
+    attrition report results/NAME [--out DIR]      # report.html and report.md (figures beside it)
+    attrition headline --out results/headline       # the headline sweeps, then one report of them all
     attrition scenarios
 
 Bad input (an unknown scenario, a malformed file, an output folder holding
@@ -66,6 +68,32 @@ def _sweep(args) -> int:
     return 0
 
 
+def _report(args) -> int:
+    from experiments.report import build_report
+
+    paths = build_report(args.results, args.out)
+    print(f"wrote {paths['html']} (self-contained) and {paths['markdown']} (figures in "
+          f"{paths['markdown'].parent / 'figures'})")
+    return 0
+
+
+def _headline(args) -> int:
+    import time
+
+    from experiments.report import build_report, headline
+    from experiments.sweep import run_sweep
+
+    plan = headline()
+    started = time.perf_counter()
+    for name in plan["specs"]:
+        result = run_sweep(name, Path(args.out) / name, workers=args.workers)
+        print(f"{name}: computed {result.computed} runs, reused {result.reused}, failed {result.failed} "
+              f"({result.seconds:.1f} s)")
+    paths = build_report(args.out, title=plan["title"])
+    print(f"wrote {paths['html']} and {paths['markdown']} ({time.perf_counter() - started:.0f} s in all)")
+    return 0
+
+
 def _scenarios(args) -> int:
     from experiments.spec import builtin_specs, load_spec
 
@@ -96,6 +124,14 @@ def parser() -> argparse.ArgumentParser:
     sweep.add_argument("--scheduler", default=None, help="a Dask scheduler address, e.g. tcp://HOST:8786")
     sweep.add_argument("--shard", default=None, help="run only slice I of N (I/N), for batch-job arrays")
     sweep.set_defaults(handler=_sweep)
+    report = sub.add_parser("report", help="write the report of a sweep's results folder (or a folder of them)")
+    report.add_argument("results", help="a results folder written by `attrition sweep` or `attrition headline`")
+    report.add_argument("--out", default=None, help="report folder (default: RESULTS/report)")
+    report.set_defaults(handler=_report)
+    top_line = sub.add_parser("headline", help="run the headline sweeps and write one report answering them")
+    top_line.add_argument("--out", default="results/headline", help="results folder (default results/headline)")
+    top_line.add_argument("--workers", type=int, default=None, help="local processes (default: all cores)")
+    top_line.set_defaults(handler=_headline)
     listing = sub.add_parser("scenarios", help="list the built-in scenarios and sweep specs")
     listing.set_defaults(handler=_scenarios)
     return top
@@ -104,13 +140,14 @@ def parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the `attrition` command."""
     from experiments.executors import SweepAborted
+    from experiments.report import ReportError
     from experiments.single_run import OutputConflict
     from experiments.storage import SweepConflict
 
     args = parser().parse_args(argv)
     try:
         return args.handler(args)
-    except (ScenarioError, OutputConflict, SweepConflict, SweepAborted, ValueError) as error:
+    except (ScenarioError, OutputConflict, SweepConflict, SweepAborted, ReportError, ValueError) as error:
         print(f"attrition: error: {error}", file=sys.stderr)
         return 2
     except BrokenPipeError:  # output piped into `head` and the like: stop quietly

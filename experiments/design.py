@@ -84,30 +84,37 @@ def _scale(factor: Factor, unit: np.ndarray) -> list:
     return [int(round(x)) for x in scaled] if factor.is_integer else [float(x) for x in scaled]
 
 
+def unit_sample(spec: SweepSpec) -> np.ndarray:
+    """The sampler's design on the unit cube, (points, factors), for sampling designs (not full factorial).
+
+    The same array SALib's analysers take back with the outcomes.
+    """
+    d = len(spec.factors)
+    kind = spec.design.kind
+    if kind == "latin_hypercube":
+        from scipy.stats import qmc
+
+        return qmc.LatinHypercube(d=d, rng=np.random.default_rng(spec.root_seed)).random(spec.design.samples)
+    problem = {"num_vars": d, "names": [f.name for f in spec.factors], "bounds": [[0.0, 1.0]] * d}
+    if kind == "sobol":
+        from SALib.sample import sobol
+
+        return sobol.sample(problem, spec.design.samples, calc_second_order=False, seed=spec.root_seed)
+    if kind == "morris":
+        from SALib.sample import morris
+
+        return morris.sample(problem, spec.design.samples, num_levels=spec.design.levels, seed=spec.root_seed)
+    raise ValueError(f"a {kind} design has no unit sample")
+
+
 def design_table(spec: SweepSpec) -> pd.DataFrame:
     """One row per design point: `point` and one column per factor."""
     names = [f.name for f in spec.factors]
-    d = len(spec.factors)
-    kind = spec.design.kind
-    if kind == "full_factorial":
+    if spec.design.kind == "full_factorial":
         rows = list(itertools.product(*(f.values for f in spec.factors)))
         table = pd.DataFrame(rows, columns=names)
     else:
-        if kind == "latin_hypercube":
-            from scipy.stats import qmc
-
-            unit = qmc.LatinHypercube(d=d, rng=np.random.default_rng(spec.root_seed)).random(spec.design.samples)
-        else:
-            problem = {"num_vars": d, "names": names, "bounds": [[0.0, 1.0]] * d}
-            if kind == "sobol":
-                from SALib.sample import sobol
-
-                unit = sobol.sample(problem, spec.design.samples, calc_second_order=False, seed=spec.root_seed)
-            else:
-                from SALib.sample import morris
-
-                unit = morris.sample(problem, spec.design.samples, num_levels=spec.design.levels,
-                                     seed=spec.root_seed)
+        unit = unit_sample(spec)
         table = pd.DataFrame({f.name: _scale(f, unit[:, k]) for k, f in enumerate(spec.factors)})
     table.insert(0, "point", np.arange(len(table)))
     return table

@@ -15,6 +15,9 @@ A spec is a TOML file (or a built-in name from `experiments/specs/`):
     values = [0, 30, 60, 90, 120]      # factorial levels; sampling designs take range = [low, high]
     [outputs]
     daily = ["stock_pac3_mse", "leaked_ballistic"]   # daily columns to keep (summary metrics always)
+    [report]                           # optional: what `attrition report` answers
+    question = "How long do stocks last under a pause?"
+    answers = ["pause_cost"]           # analyses in experiments/answers.py
 
 Errors name the file, the key and the value, and nothing is written.
 """
@@ -86,6 +89,26 @@ class Outputs(BaseModel):
     daily: list[str] | Literal["all"] = Field(default_factory=list)
 
 
+DEFAULT_OUTCOMES = ["leaked_threats", "leaked_ballistic", "value_weighted_damage", "value_protected",
+                    "days_without_ballistic_defence", "cost_exchange_ratio"]
+
+
+class Report(BaseModel):
+    """What `attrition report` says about the sweep: its question and the analyses that answer it.
+
+    `answers` name functions in `experiments.answers` (`attrition report --list`
+    shows them); `options` are passed to them by name, e.g. which factor holds
+    the pause length.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    question: str = ""
+    answers: list[str] = Field(default_factory=list)
+    options: dict[str, str | int | float | list[str]] = Field(default_factory=dict)
+    outcomes: list[str] = Field(default_factory=lambda: list(DEFAULT_OUTCOMES))
+
+
 class SweepSpec(BaseModel):
     """A whole sweep, as data."""
 
@@ -99,6 +122,7 @@ class SweepSpec(BaseModel):
     replications: int = Field(ge=1)
     root_seed: int = Field(ge=0)
     outputs: Outputs = Outputs()
+    report: Report = Report()
     base_dir: str = Field("", exclude=True, description="Folder of the spec file; scenario paths are relative to it.")
     source: str = Field("<spec>", exclude=True, description="Where the spec was read from, for messages.")
 
@@ -148,6 +172,12 @@ def parse_spec(raw: dict, source: str = "<spec>", base_dir: str = "") -> SweepSp
             elif not low < high:
                 problems.append((f"{key}.range", factor.range,
                                  "the range is empty: its low end must be below its high end"))
+    if spec.report.answers:
+        from experiments.answers import ANSWERS
+
+        for k, answer in enumerate(spec.report.answers):
+            if answer not in ANSWERS:
+                problems.append((f"report.answers[{k}]", answer, f"no such answer; known: {', '.join(ANSWERS)}"))
     if problems:
         raise SpecError(source, problems)
     return spec

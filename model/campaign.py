@@ -121,6 +121,7 @@ class AirCampaign(Model):
         self._logistics = book.add_stack(LOGISTICS_BOOKS, types, cumulative=("dispatched", "delivered"))
         self._added = book.add_block("added_with_batteries", types)
         self._site_damage = book.add_block("damage_at", [s.name for s in self.sites], float)
+        self._undefended = book.add_block("damage_undefended_at", [s.name for s in self.sites], float)
         self._salvo = book.add_block("salvo", [""], bool)
         self._flowing = book.add_block("flowing", list(self.suppliers), bool)
         cost = self.attacker.unit_cost
@@ -128,6 +129,8 @@ class AirCampaign(Model):
         book.derive("neutralised", classes, lambda b: b["shot_down"] + b["lost_to_ew"])
         book.derive("damage", [""], lambda b: b["damage_at"].sum(axis=1, keepdims=True))
         book.derive("value_weighted_damage", [""], lambda b: b["damage_at"] @ self.site_values[:, None])
+        book.derive("value_protected", [""],
+                    lambda b: (b["damage_undefended_at"] - b["damage_at"]) @ self.site_values[:, None])
         book.derive("ballistic_capable_left", [""], lambda b: b["stock"][:, capable].sum(axis=1, keepdims=True))
         book.derive("attacker_spend_usd", [""], lambda b: b["launched"] @ cost[:, None])
         book.derive("defender_spend_usd", [""], lambda b: b["fired"] @ self.air_defence.round_cost[:, None])
@@ -199,6 +202,8 @@ class AirCampaign(Model):
         self.attacker.produce()
         raid = self.attacker.launch()
         night[0] = self.attacker.launched
+        self._undefended[d] = np.bincount(self.route_site, raid.sum(axis=2) @ self.air_defence.damage_per_leaker,
+                                          minlength=len(self.sites))  # before the kernel reduces the raid
         self.air_defence.resolve(raid, self._night_seeds[d], night[1], night[2], night[3], self._fired[d],
                                  self._site_damage[d])
         self.site_damage += self._site_damage[d]  # every site's damage is a view of this array
@@ -230,4 +235,4 @@ class AirCampaign(Model):
     def summary(self) -> dict:
         """Run-level outcomes: totals and shares by class, damage, stock minima, spend and exchange."""
         return summarise(self.ledger, self.days_done, self.air_defence.class_names,
-                         self.air_defence.interceptor_names)
+                         self.air_defence.interceptor_names, self.air_defence.damage_per_leaker > 0)

@@ -1,0 +1,293 @@
+"""Sweep results turned into statements with their uncertainty.
+
+    from experiments import open_results
+    from experiments import analysis
+    result = open_results("results/doctrine")
+    analysis.outcome_table(result.runs, "leaked_ballistic", by=["shots_per_ballistic"])
+    analysis.paired_differences(result.runs, "leaked_ballistic", "shots_per_ballistic", baseline=1)
+
+- Every outcome is a mean with a 95% confidence interval (Student's t over
+  replications, which are independent runs) and quantiles (5, 25, 50, 75, 95%).
+- Policies are compared by **paired differences**: replication r of every
+  design point met the same nights (common random numbers), so the difference
+  is taken run by run, within the same replication and the same values of the
+  other factors, and only then averaged. This removes most of the noise that
+  two independent samples would carry.
+- Sensitivity indices come from SALib (Sobol, Morris) on the design the
+  sampler drew; scenario discovery from EMA Workbench's PRIM.
+"""
+
+import json
+import warnings
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from experiments.design import unit_sample
+
+CONFIDENCE = 0.95
+QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
+
+
+class AnalysisError(ValueError):
+    """The results cannot answer what was asked (a missing outcome, factor or level)."""
+
+
+def _quantile_name(q: float) -> str:
+    return f"q{round(q * 100):02d}"
+
+
+def describe(values, confidence: float = CONFIDENCE) -> pd.Series:
+    """n, mean, sd, the mean's confidence interval (Student's t) and quantiles of a sample.
+
+    NaN values are dropped first (an outcome that did not happen in a run, such
+    as a stock that never ran out, is counted by `n` only when present). With
+    fewer than two values the interval is NaN.
+    """
+    x = np.asarray(values, dtype=float)
+    x = x[~np.isnan(x)]
+    n = len(x)
+    out = {"n": n, "mean": np.nan, "sd": np.nan, "ci_low": np.nan, "ci_high": np.nan}
+    if n:
+        out["mean"] = float(x.mean())
+    if n >= 2:
+        sd = float(x.std(ddof=1))
+        half = float(stats.t.ppf(0.5 + confidence / 2, n - 1)) * sd / np.sqrt(n)
+        out.update(sd=sd, ci_low=out["mean"] - half, ci_high=out["mean"] + half)
+    for q in QUANTILES:
+        out[_quantile_name(q)] = float(np.quantile(x, q)) if n else np.nan
+    return pd.Series(out)
+
+
+def _require(runs: pd.DataFrame, columns: list[str]) -> None:
+    missing = [c for c in columns if c not in runs.columns]
+    if missing:
+        known = ", ".join(c for c in runs.columns if c not in ("run_id", "seed"))
+        raise AnalysisError(f"the runs have no column {', '.join(missing)}; they have: {known}")
+    if runs.empty:
+        raise AnalysisError("there are no finished runs to analyse")
+
+
+def outcome_table(runs: pd.DataFrame, outcome: str, by: list[str] | None = None,
+                  confidence: float = CONFIDENCE) -> pd.DataFrame:
+    """`describe` of an outcome for every combination of the factors in `by` (or over all runs)."""
+    by = list(by or [])
+    _require(runs, [outcome, *by])
+    if not by:
+        return describe(runs[outcome], confidence).to_frame().T
+    rows = [{**dict(zip(by, key if isinstance(key, tuple) else (key,), strict=True)),
+             **describe(group[outcome], confidence)}
+            for key, group in runs.groupby(by, sort=True)]
+    return pd.DataFrame(rows)
+
+
+def _pair_keys(runs: pd.DataFrame, factor: str, factors: list[str] | None) -> list[str]:
+    others = [f for f in (factors if factors is not None else _factor_columns(runs)) if f != factor]
+    return ["replication", *others]
+
+
+def _factor_columns(runs: pd.DataFrame) -> list[str]:
+    """The factor columns of a sweep's runs table: between `seed` and `days`, the summary's first column."""
+    columns = list(runs.columns)
+    if "seed" not in columns or "days" not in columns:
+        raise AnalysisError("this table is not a sweep's runs table; name its factors with factors=[...]")
+    return columns[columns.index("seed") + 1:columns.index("days")]
+
+
+def paired_differences(runs: pd.DataFrame, outcome: str, factor: str, baseline=None,
+                       factors: list[str] | None = None, confidence: float = CONFIDENCE) -> pd.DataFrame:
+    """Each level of `factor` against `baseline`, as run-by-run differences under common random numbers.
+
+    Runs are paired when they share the replication and every other factor's
+    value (`factors`: all factors of the sweep, by default read off the runs
+    table). The default baseline is the lowest level. Each row: the level, the baseline, and `describe` of
+    `outcome(level) - outcome(baseline)` over the pairs.
+    """
+    keys = _pair_keys(runs, factor, factors)
+    _require(runs, [outcome, factor, *keys])
+    levels = pd.unique(runs[factor]).tolist()
+    try:
+        levels = sorted(levels)
+    except TypeError:  # levels of mixed types keep their order of appearance
+        pass
+    baseline = levels[0] if baseline is None else baseline
+    if baseline not in levels:
+        raise AnalysisError(f"{factor} = {baseline!r} is not among its levels: {levels}")
+    table = runs.pivot_table(index=keys, columns=factor, values=outcome, aggfunc="first", dropna=False)
+    rows = []
+    for level in levels:
+        if level == baseline:
+            continue
+        diff = (table[level] - table[baseline]).dropna()
+        rows.append({"factor": factor, "level": level, "baseline": baseline, **describe(diff, confidence)})
+    return pd.DataFrame(rows)
+
+
+def effect_per_unit(runs: pd.DataFrame, outcome: str, factor: str, per: float = 1.0,
+                    factors: list[str] | None = None, confidence: float = CONFIDENCE) -> pd.DataFrame:
+    """How much `outcome` changes per `per` units of a numeric factor, with its interval.
+
+    Within each pair group (same replication and other factors' values) the
+    least-squares slope of outcome on factor is taken; the slopes, times
+    `per`, are then described, for every combination of the other factors and
+    over all of them (the row whose `group` is "all").
+    """
+    keys = _pair_keys(runs, factor, factors)
+    _require(runs, [outcome, factor, *keys])
+    others = keys[1:]
+    slopes = []
+    for key, group in runs.groupby(keys, sort=True):
+        x = group[factor].to_numpy(dtype=float)
+        y = group[outcome].to_numpy(dtype=float)
+        if len(np.unique(x)) < 2 or np.isnan(y).any():
+            continue
+        slope = np.polyfit(x, y, 1)[0] * per
+        slopes.append({**dict(zip(keys, key, strict=True)), "slope": slope})
+    slopes = pd.DataFrame(slopes)
+    if slopes.empty:
+        raise AnalysisError(f"{factor} takes fewer than two values within each replication: no slope to fit")
+    rows = [{"group": "all", **describe(slopes["slope"], confidence)}]
+    if others:
+        for key, group in slopes.groupby(others, sort=True):
+            label = ", ".join(f"{k}={v}" for k, v in zip(others, key if isinstance(key, tuple) else (key,),
+                                                         strict=True))
+            rows.append({"group": label, **describe(group["slope"], confidence)})
+    return pd.DataFrame(rows)
+
+
+def fan(daily: pd.DataFrame, column: str, quantiles=QUANTILES) -> pd.DataFrame:
+    """Quantiles across runs of a daily column, one row per date (columns `q05`...`q95` and `mean`)."""
+    _require(daily, [column, "date"])
+    wide = daily.pivot(index="date", columns="run_id", values=column).to_numpy(dtype=float)
+    dates = np.sort(daily["date"].unique())
+    out = pd.DataFrame({_quantile_name(q): np.nanquantile(wide, q, axis=1) for q in quantiles}, index=dates)
+    out["mean"] = np.nanmean(wide, axis=1)
+    out.index.name = "date"
+    return out
+
+
+def paused_share(daily: pd.DataFrame) -> pd.DataFrame:
+    """For each date and supplier with a `flowing_` column: the share of runs in which it was paused."""
+    columns = [c for c in daily.columns if c.startswith("flowing_")]
+    if not columns:
+        return pd.DataFrame()
+    share = 1.0 - daily.groupby("date")[columns].mean()
+    return share.rename(columns=lambda c: c.removeprefix("flowing_"))
+
+
+def sensitivity(runs: pd.DataFrame, spec, outcome: str) -> pd.DataFrame:
+    """Sobol (first and total order) or Morris (mu*, sigma) indices of `outcome`, one row per factor.
+
+    `spec` is the sweep's `SweepSpec` (its design must be `sobol` or
+    `morris`); each design point's outcome is its mean over replications,
+    which is what the sampler's design expects.
+    """
+    _require(runs, [outcome])
+    kind = spec.design.kind
+    if kind not in ("sobol", "morris"):
+        raise AnalysisError(f"sensitivity indices need a sobol or morris design; this sweep's is {kind}")
+    names = [f.name for f in spec.factors]
+    means = runs.groupby("point")[outcome].mean()
+    unit = unit_sample(spec)
+    if len(means) != len(unit) or means.isna().any():
+        raise AnalysisError(f"sensitivity needs every design point: {len(means)} of {len(unit)} have "
+                            f"a value of {outcome}; finish the sweep (run the same command again)")
+    y = means.sort_index().to_numpy(dtype=float)
+    problem = {"num_vars": len(names), "names": names, "bounds": [[0.0, 1.0]] * len(names)}
+    if kind == "sobol":
+        from SALib.analyze import sobol
+
+        found = sobol.analyze(problem, y, calc_second_order=False, seed=spec.root_seed)
+        table = pd.DataFrame({"factor": names, "S1": found["S1"], "S1_conf": found["S1_conf"],
+                              "ST": found["ST"], "ST_conf": found["ST_conf"]})
+        return table.sort_values("ST", ascending=False, ignore_index=True)
+    from SALib.analyze import morris
+
+    found = morris.analyze(problem, unit, y, num_levels=spec.design.levels, seed=spec.root_seed)
+    table = pd.DataFrame({"factor": names, "mu_star": found["mu_star"], "mu_star_conf": found["mu_star_conf"],
+                          "sigma": found["sigma"]})
+    return table.sort_values("mu_star", ascending=False, ignore_index=True)
+
+
+@dataclass
+class Discovery:
+    """A PRIM box: the factor ranges where the cases of interest concentrate."""
+
+    limits: pd.DataFrame
+    """One row per factor: `low`, `high` (or `levels`) of the box, the full range, and `restricted`."""
+    coverage: float
+    """Share of all cases of interest that fall inside the box."""
+    density: float
+    """Share of the runs inside the box that are cases of interest."""
+    mass: float
+    """Share of all runs inside the box."""
+    cases: int
+    """Cases of interest among all runs."""
+    runs: int
+
+    def describe(self) -> str:
+        """The box in words, with its coverage and density."""
+        parts = []
+        for row in self.limits[self.limits["restricted"]].itertuples():
+            if isinstance(row.low, float) and not np.isnan(row.low):
+                parts.append(f"{row.factor} in [{row.low:.3g}, {row.high:.3g}]")
+            else:
+                parts.append(f"{row.factor} in {{{row.levels}}}")
+        where = " and ".join(parts) if parts else "no restriction found"
+        return (f"{where}: coverage {self.coverage:.0%} (of {self.cases} bad runs), density {self.density:.0%} "
+                f"(of {round(self.mass * self.runs)} runs in the box), mass {self.mass:.0%}")
+
+
+def _prim_inputs(runs: pd.DataFrame, factors: list[str]) -> pd.DataFrame:
+    x = pd.DataFrame(index=range(len(runs)))
+    for name in factors:
+        column = runs[name].reset_index(drop=True)
+        if pd.api.types.is_numeric_dtype(column) and not pd.api.types.is_bool_dtype(column):
+            x[name] = column.astype(float)
+        else:
+            x[name] = pd.Categorical(column.map(lambda v: v if isinstance(v, str) else json.dumps(v, default=str)))
+    return x
+
+
+def discover(runs: pd.DataFrame, factors: list[str], interesting: np.ndarray, min_density: float = 0.8,
+             mass_min: float = 0.05) -> Discovery:
+    """Scenario discovery: PRIM (EMA Workbench) on the runs flagged `interesting`.
+
+    Of the boxes on PRIM's peeling trajectory, the one with the highest
+    coverage among those with density at least `min_density` is chosen (the
+    densest one if none reaches it).
+    """
+    _require(runs, factors)
+    y = np.asarray(interesting, dtype=bool)
+    if y.sum() == 0 or y.all():
+        raise AnalysisError(f"PRIM needs both kinds of runs: {int(y.sum())} of {len(y)} are of interest")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # ema_workbench warns about optional parallel back-ends on import
+        from ema_workbench.analysis import prim
+        from ema_workbench.util import ema_logging
+
+        ema_logging.get_rootlogger().setLevel("WARNING")
+        x = _prim_inputs(runs, factors)
+        algorithm = prim.Prim(x, y, mass_min=mass_min)
+        box = algorithm.find_box()
+        trajectory = box.peeling_trajectory
+        dense = trajectory[trajectory["density"] >= min_density]
+        chosen = int(dense["coverage"].idxmax() if len(dense) else trajectory["density"].idxmax())
+        box.select(chosen)
+    limits, initial = box.box_lim, algorithm.box_init
+    rows = []
+    for name in factors:
+        low, high = limits[name].iloc[0], limits[name].iloc[1]
+        if isinstance(low, set):
+            rows.append({"factor": name, "low": np.nan, "high": np.nan, "levels": ", ".join(sorted(low)),
+                         "full": ", ".join(sorted(initial[name].iloc[0])),
+                         "restricted": low != initial[name].iloc[0]})
+        else:
+            full_low, full_high = initial[name].iloc[0], initial[name].iloc[1]
+            rows.append({"factor": name, "low": float(low), "high": float(high), "levels": "",
+                         "full": f"[{full_low:.6g}, {full_high:.6g}]",
+                         "restricted": bool(low > full_low or high < full_high)})
+    return Discovery(pd.DataFrame(rows), float(box.coverage), float(box.density), float(box.mass),
+                     int(y.sum()), len(y))
