@@ -178,11 +178,19 @@ def doctrine_cost(result, spec, engage: str = "patriot_engages", shots: str = "s
     drone_drone = analysis.paired_differences(runs, "leaked_drone", engage, without, factors).iloc[0]
     two = analysis.paired_differences(runs, "leaked_ballistic", shots, min(runs[shots]), factors).iloc[0]
     two_fired = analysis.paired_differences(runs, "fired_pac3_mse", shots, min(runs[shots]), factors).iloc[0]
+    reserve_text = ""
+    if reserve in runs:
+        top = max(runs[reserve])
+        kept = analysis.paired_differences(runs, "leaked_ballistic", reserve, min(runs[reserve]), factors)
+        kept = kept[kept["level"] == top].iloc[0]
+        reserve_text = (f" Keeping {top} rounds per battery for ballistic missiles instead of "
+                        f"{min(runs[reserve])} changes ballistic leakers by {estimate(kept)}.")
     section.add(Text(
         f"**Answer.** Letting Patriot fire at drones changes the year's ballistic leakers by "
         f"{estimate(drone_ballistic)} and drone leakers by {estimate(drone_drone)}. Firing "
         f"{max(runs[shots])} rounds per ballistic missile instead of {min(runs[shots])} changes ballistic leakers "
-        f"by {estimate(two)} while PAC-3 rounds fired change by {estimate(two_fired)}."))
+        f"by {estimate(two)} while PAC-3 rounds fired change by {estimate(two_fired)}.{reserve_text} "
+        "Positive numbers are more leakers or more rounds over the year."))
     diffs = pd.concat([analysis.paired_differences(runs, "leaked_ballistic", f, base, factors)
                        for f, base in ((engage, without), (shots, min(runs[shots])),
                                        *(((reserve, min(runs[reserve])),) if reserve in runs else ()))])
@@ -259,12 +267,14 @@ def layer_value(result, spec, expensive: list[str] | None = None) -> Section:
                      "leakers avoided per $1M of its rounds": per_million})
         plotted.append({"factor": factor.name, "level": _label(factor.values[-1]), "baseline": _label(off),
                         **avoided})
+    if not rows:
+        raise AnalysisError("no factor of this sweep is a lever: nothing to switch on and off")
     table = pd.DataFrame(rows)
     section.add(Text(f"Each layer switched on against off, paired run by run over the same nights and the other "
                      f"layers' settings ({spec.replications} replications). 'Expensive rounds' are "
                      f"{', '.join(expensive)} (catalog cost of $100,000 or more)."),
                 Table(table, "Each layer over the year: mean (95% CI)"))
-    best = max(rows, key=lambda r: float(r["leakers avoided"].split(" ")[0].replace(",", "")))
+    best = rows[int(np.argmax([p["mean"] for p in plotted]))]
     section.add(Text(f"**Answer.** The layer that avoids the most leakers over the year is {best['layer']}: "
                      f"{best['leakers avoided']}, saving {best['expensive rounds saved']} expensive rounds; "
                      f"per $1M of its own rounds it avoids {best['leakers avoided per $1M of its rounds']} "
@@ -280,8 +290,8 @@ def cost_exchange(result, spec) -> Section:
     """The cost-exchange ratio of each configuration beside the value it protects."""
     runs = result.runs.copy()
     factors = result.factors
-    runs["configuration"] = runs[factors].apply(lambda r: ", ".join(f"{k}={_label(v)}" for k, v in r.items()),
-                                               axis=1)
+    runs["configuration"] = [", ".join(f"{k}={_label(v)}" for k, v in zip(factors, values, strict=True))
+                             for values in runs[factors].itertuples(index=False)]
     runs["usd_per_point_protected"] = runs["defender_spend_usd"] / runs["value_protected"]
     names = ["cost_exchange_ratio", "value_protected", "usd_per_point_protected"]
     table = _wide_table(runs, ["configuration"], names)
