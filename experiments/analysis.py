@@ -96,6 +96,21 @@ def _factor_columns(runs: pd.DataFrame) -> list[str]:
     return columns[columns.index("seed") + 1:columns.index("days")]
 
 
+def level_of(runs: pd.DataFrame, factor: str, value):
+    """The level of `factor` in a runs table that a spec's value stands for.
+
+    Lists and tables are stored as JSON text, and dates may come back as text
+    or timestamps; this finds the stored level that is the same value.
+    """
+    _require(runs, [factor])
+    wanted = json.dumps(value, default=str) if isinstance(value, list | dict) else value
+    for level in pd.unique(runs[factor]).tolist():
+        if level == wanted or str(level) == str(wanted) or (
+                isinstance(level, pd.Timestamp) and str(level.date()) == str(wanted)):
+            return level
+    raise AnalysisError(f"{factor} = {value!r} is not among its levels in the runs table")
+
+
 def paired_differences(runs: pd.DataFrame, outcome: str, factor: str, baseline=None,
                        factors: list[str] | None = None, confidence: float = CONFIDENCE) -> pd.DataFrame:
     """Each level of `factor` against `baseline`, as run-by-run differences under common random numbers.

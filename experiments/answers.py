@@ -245,7 +245,7 @@ def layer_value(result, spec, expensive: list[str] | None = None) -> Section:
         if factor.kind != "lever":
             continue
         rounds = _layer_rounds(scenario, factor)
-        off = factor.values[0]
+        off = analysis.level_of(runs, factor.name, factor.values[0])
         runs[f"{factor.name}_spend"] = sum(runs[f"fired_{r}"] * interceptors[r].cost_usd for r in rounds) \
             if rounds else 0.0
         avoided = analysis.paired_differences(runs.assign(x=-runs["leaked_threats"]), "x", factor.name, off,
@@ -257,7 +257,7 @@ def layer_value(result, spec, expensive: list[str] | None = None) -> Section:
         if rounds and spend["mean"] > 0:
             paired = runs.pivot_table(index=analysis._pair_keys(runs, factor.name, factors), columns=factor.name,
                                       values=["leaked_threats", f"{factor.name}_spend"], aggfunc="first")
-            on = factor.values[-1]
+            on = analysis.level_of(runs, factor.name, factor.values[-1])
             ratio = ((paired[("leaked_threats", off)] - paired[("leaked_threats", on)])
                      / (paired[(f"{factor.name}_spend", on)] / 1e6)).replace([np.inf, -np.inf], np.nan)
             per_million = estimate(analysis.describe(ratio))

@@ -97,7 +97,8 @@ def _general_figures(result: SweepResult, spec) -> Section:
         section.add(Plot(f"{spec.name}-sensitivity", plots.sensitivity_plot(indices, outcome)))
     levers = [f for f in spec.factors if f.kind == "lever" and f.values]
     if outcome and levers and spec.design.kind == "full_factorial":
-        diffs = pd.concat([analysis.paired_differences(runs, outcome, f.name, f.values[0], factors)
+        diffs = pd.concat([analysis.paired_differences(runs, outcome, f.name,
+                                                       analysis.level_of(runs, f.name, f.values[0]), factors)
                            for f in levers])
         diffs["level"] = diffs["level"].map(str)
         diffs["baseline"] = diffs["baseline"].map(str)
@@ -118,6 +119,10 @@ def sweep_sections(result: SweepResult) -> list[Section]:
             sections.append(Section(f"{name}: not answered", [Text(f"This sweep cannot answer it: {error}")]))
     if not spec.report.answers:
         sections.append(_general_figures(result, spec))
+    for section in sections:  # figure files of two sweeps never collide: each is named after its folder
+        for block in section.blocks:
+            if isinstance(block, Plot):
+                block.name = f"{result.path.name}-{block.name.removeprefix(f'{spec.name}-')}"
     return sections
 
 

@@ -1,0 +1,362 @@
+"""`attrition report`: the report of the four headline sweeps, made small, and its failures.
+
+One module fixture runs copies of the built-in headline specs on a 120-day
+scenario with 3 replications (and 8 Sobol base samples), then builds the
+report of their parent folder with every network connection refused. The
+tests read the files it wrote; the CLI and `build_report(out=...)` tests
+write elsewhere so that the shared report is never rewritten.
+"""
+
+import base64
+import json
+import math
+import re
+import shutil
+import socket
+import time
+import tomllib
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import pytest
+import sweep_helpers as h
+
+from experiments.cli import main
+from experiments.report import build_report, headline
+from experiments.sweep import run_sweep
+
+SPECS = Path(__file__).resolve().parent.parent / "experiments" / "specs"
+END = date(2025, 4, 30)
+PAUSE_STARTS = [date(2025, 2, 1), date(2025, 3, 1)]
+REPLICATIONS = 3
+SOBOL_SAMPLES = 8
+PNG = b"\x89PNG\r\n\x1a\n"
+
+TITLES = {  # the section each answer writes (experiments/answers.py)
+    "pause_cost": "Aid pause: how long the stock lasts, and what each extra week costs",
+    "doctrine_cost": "Doctrine: Patriot at drones, and shots per ballistic missile",
+    "layer_value": "Layered defence: what each cheap layer buys, per dollar",
+    "cost_exchange": "Cost exchange beside the value protected",
+    "attacker_saturation": "Attacker saturation: what drives value_weighted_damage",
+}
+
+
+# ---------------------------------------------------------------- writing small specs
+
+
+def toml_value(value) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return repr(value)
+    if isinstance(value, str):
+        return json.dumps(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, list):
+        return "[" + ", ".join(toml_value(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{ " + ", ".join(f"{json.dumps(k)} = {toml_value(v)}" for k, v in value.items()) + " }"
+    raise TypeError(f"no TOML for {value!r}")
+
+
+def to_toml(data: dict) -> str:
+    """A spec's data as TOML: keys, then tables, then arrays of tables (enough for sweep specs)."""
+    def is_tables(v):
+        return isinstance(v, list) and v and all(isinstance(x, dict) for x in v)
+
+    lines = [f"{k} = {toml_value(v)}" for k, v in data.items() if not isinstance(v, dict) and not is_tables(v)]
+    for key, value in data.items():
+        if isinstance(value, dict):
+            lines += ["", f"[{key}]", *(f"{json.dumps(k)} = {toml_value(v)}" for k, v in value.items())]
+        elif is_tables(value):
+            for item in value:
+                lines += ["", f"[[{key}]]", *(f"{json.dumps(k)} = {toml_value(v)}" for k, v in item.items())]
+    text = "\n".join(lines) + "\n"
+    assert tomllib.loads(text) == data  # the writer loses nothing
+    return text
+
+
+def short_scenario(folder: Path, extends: str) -> Path:
+    path = folder / f"short-{extends}.toml"
+    path.write_text(f'extends = "{extends}"\nname = "short-{extends}"\nend = {END.isoformat()}\n')
+    return path
+
+
+def small_spec(name: str, folder: Path) -> tuple[Path, int]:
+    """A copy of a built-in spec on a short scenario with few runs; returns its path and its planned runs."""
+    raw = tomllib.loads((SPECS / f"{name}.toml").read_text())
+    raw["scenario"] = str(short_scenario(folder, raw["scenario"]))  # the spec's own scenario, cut short
+    raw["replications"] = REPLICATIONS
+    for factor in raw["factors"]:
+        if factor["path"] == "timeline[0].start":
+            factor["values"] = PAUSE_STARTS
+    kind = raw.get("design", {}).get("kind", "full_factorial")
+    if kind == "sobol":
+        raw["design"]["samples"] = SOBOL_SAMPLES
+        points = SOBOL_SAMPLES * (len(raw["factors"]) + 2)  # first and total order only
+    else:
+        assert kind == "full_factorial", f"{name}: the fixture does not know how many points a {kind} design has"
+        points = math.prod(len(f["values"]) for f in raw["factors"])
+    path = folder / f"{name}.toml"
+    path.write_text(to_toml(raw))
+    return path, points * REPLICATIONS
+
+
+# ---------------------------------------------------------------- the fixture
+
+
+@dataclass
+class Built:
+    results: Path
+    report: Path
+    paths: dict
+    md: str
+    html: str
+    planned: dict[str, int]
+    connections: list
+    seconds: float
+
+
+def sections(md: str) -> dict[str, str]:
+    """The report's `## ` sections by title."""
+    parts = re.split(r"(?m)^## ", md)[1:]
+    return {part.split("\n", 1)[0]: part for part in parts}
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> Built:
+    started = time.perf_counter()
+    root = tmp_path_factory.mktemp("report")
+    results = root / "results"
+    planned = {}
+    for name in headline()["specs"]:
+        spec, planned[name] = small_spec(name, root)
+        result = run_sweep(spec, results / name, workers=1, progress=False)
+        assert result.failed == 0 and len(result.runs) == planned[name]
+    connections = []
+
+    def refuse(*args, **kwargs):
+        connections.append(args)
+        raise OSError("the report tried to use the network")
+
+    with pytest.MonkeyPatch.context() as patch:
+        for target, name in ((socket.socket, "connect"), (socket.socket, "connect_ex"),
+                             (socket, "create_connection"), (socket, "getaddrinfo")):
+            patch.setattr(target, name, refuse)
+        with pytest.raises(OSError):  # the guard is in place
+            socket.create_connection(("example.org", 443))
+        connections.clear()
+        paths = build_report(results)
+    report = results / "report"
+    return Built(results, report, paths, paths["markdown"].read_text(), paths["html"].read_text(), planned,
+                 connections, time.perf_counter() - started)
+
+
+# ---------------------------------------------------------------- the report
+
+
+def test_report_is_written_beside_the_results(built):
+    assert built.paths == {"markdown": built.report / "report.md", "html": built.report / "report.html"}
+    assert (built.report / "report.md").is_file() and (built.report / "report.html").is_file()
+    assert built.md.startswith(f"# attrition: {', '.join(sorted(built.planned))}\n")
+    assert built.seconds < 60
+
+
+def test_report_needs_no_network(built):
+    assert built.connections == []
+
+
+def test_html_embeds_every_figure_and_fetches_nothing(built):
+    html = built.html
+    sources = re.findall(r"""\b(?:src|href)\s*=\s*["']([^"']*)["']""", html, flags=re.IGNORECASE)
+    images = re.findall(r"<img\b[^>]*>", html, flags=re.IGNORECASE)
+    assert images and len(sources) == len(images)
+    figures = sorted((built.report / "figures").glob("*.png"))
+    assert len(images) == len(figures)
+    for source in sources:
+        assert source.startswith("data:image/png;base64,")
+        assert base64.b64decode(source.removeprefix("data:image/png;base64,"), validate=True)[:8] == PNG
+    lowered = html.lower()
+    for remote in ("http://", "https://", "<script", "<link", "@import", "url(", "<iframe", "<object"):
+        assert remote not in lowered, remote
+
+
+def test_markdown_links_every_figure_as_a_png_file(built):
+    linked = re.findall(r"!\[.*?\]\((figures/[^)\s]+)\)", built.md)
+    assert linked
+    for link in linked:
+        path = built.report / link
+        assert path.is_file(), link
+        assert path.read_bytes()[:8] == PNG, link
+    assert sorted(set(linked)) == sorted(f"figures/{p.name}" for p in (built.report / "figures").iterdir())
+
+
+def test_every_answer_of_the_headline_specs_is_answered(built):
+    found = sections(built.md)
+    answers = [a for name in built.planned for a in tomllib.loads((SPECS / f"{name}.toml").read_text())
+               ["report"]["answers"]]
+    assert sorted(answers) == sorted(TITLES)
+    for answer in answers:
+        title = TITLES[answer]
+        assert title in found, f"no section {title!r}; sections: {list(found)}"
+        assert "95% CI" in found[title], title
+        assert f"<h2>{title}</h2>" in built.html
+    assert "not answered" not in built.md
+    assert "not answered" not in built.html
+
+
+def test_answers_state_their_numbers_with_intervals(built):
+    found = sections(built.md)
+    answer = re.compile(r"\d[\d,.]* \(95% CI -?[\d,.]+ to -?[\d,.]+\)")
+    for answer_name in ("pause_cost", "doctrine_cost", "layer_value", "cost_exchange"):
+        paragraph = next(line for line in found[TITLES[answer_name]].splitlines() if line.startswith("**Answer.**"))
+        assert answer.search(paragraph), paragraph
+    assert re.search(r"has ST -?[\d.]+ \(95% CI -?[\d.]+ to -?[\d.]+\)", found[TITLES["attacker_saturation"]])
+
+
+def test_overview_reports_every_planned_run_finished(built):
+    found = sections(built.md)
+    for name, runs in built.planned.items():
+        overview = found[f"Sweep `{name}`"]
+        assert f"{runs:,} of {runs:,} planned runs finished, 0 failed" in overview
+        assert f"{REPLICATIONS} replications per design point" in overview
+    # the order of the report: each sweep's overview, then its answers
+    titles = list(found)
+    assert titles.index("Sweep `pause-length`") < titles.index(TITLES["pause_cost"])
+    assert titles.index("Sweep `layered-defence`") < titles.index(TITLES["layer_value"]) < titles.index(
+        TITLES["cost_exchange"])
+
+
+def test_cost_exchange_configurations_show_levels_as_the_spec_gives_them(built):
+    # integer levels stay integers beside a float factor (a row-wise apply once made them 8.0, 2.0)
+    table = sections(built.md)[TITLES["cost_exchange"]]
+    assert "mobile_fire_groups=8, guns=2, interceptor_drones=6, ew_share=0.4" in table
+    assert "mobile_fire_groups=8.0" not in table
+
+
+# ---------------------------------------------------------------- specs without answers
+
+
+def test_spec_without_report_section_gets_the_general_figures(tmp_path):
+    spec = h.write_spec(tmp_path)
+    assert "[report]" not in spec.read_text()
+    run_sweep(spec, tmp_path / "short-sweep", workers=1, progress=False)
+    paths = build_report(tmp_path / "short-sweep")
+    md = paths["markdown"].read_text()
+    found = sections(md)
+    assert list(found) == ["Sweep `short-sweep`", "Figures"]
+    assert f"{h.RUNS} of {h.RUNS} planned runs finished" in found["Sweep `short-sweep`"]
+    names = {p.name for p in (paths["markdown"].parent / "figures").iterdir()}
+    assert names == {f"short-sweep-{kind}.png" for kind in ("stock", "leakers", "heatmap", "levers")}
+    for name in names:
+        assert f"(figures/{name})" in found["Figures"]
+    assert paths["html"].read_text().count("data:image/png;base64,") == len(names)
+
+
+LIST_LEVER_SPEC = """\
+name = "engagement"
+scenario = "short.toml"
+replications = 2
+root_seed = 5
+
+[[factors]]
+name = "patriot_engages"
+kind = "lever"
+path = "catalog.doctrines.patriot_keep_off_drones.engage"
+values = [["ballistic", "cruise"], ["ballistic", "cruise", "drone"]]
+
+[[factors]]
+name = "shots_per_ballistic"
+kind = "lever"
+path = "catalog.doctrines.patriot_keep_off_drones.shots_per_target.ballistic"
+values = [1, 2]
+"""
+
+
+def test_spec_without_report_section_and_a_list_valued_lever_gets_the_general_figures(tmp_path):
+    h.write_scenario(tmp_path)
+    spec = tmp_path / "engagement.toml"
+    spec.write_text(LIST_LEVER_SPEC)
+    run_sweep(spec, tmp_path / "results", workers=1, progress=False)
+    paths = build_report(tmp_path / "results")
+    assert (paths["markdown"].parent / "figures" / "results-levers.png").is_file()  # named after the folder
+
+
+def test_two_sweeps_answering_the_same_question_keep_their_own_figures(built, tmp_path):
+    parent = tmp_path / "two"
+    for copy in ("doctrine-a", "doctrine-b"):
+        shutil.copytree(built.results / "doctrine", parent / copy)
+    md = build_report(parent)["markdown"].read_text()
+    linked = re.findall(r"!\[.*?\]\((figures/[^)\s]+)\)", md)
+    assert len(linked) == 4
+    assert len(set(linked)) == len(linked)
+
+
+# ---------------------------------------------------------------- the command
+
+
+def one_error_line(capsys, folder: Path) -> str:
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    lines = captured.err.strip().splitlines()
+    assert len(lines) == 1, captured.err
+    assert lines[0].startswith("attrition: error: ")
+    assert str(folder) in lines[0]
+    return lines[0]
+
+
+def test_report_of_a_missing_folder_fails_cleanly(tmp_path, capsys):
+    missing = tmp_path / "no-such-results"
+    assert main(["report", str(missing)]) == 2
+    assert "does not exist" in one_error_line(capsys, missing)
+    assert not missing.exists()
+
+
+def test_report_of_an_empty_folder_fails_cleanly(tmp_path, capsys):
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert main(["report", str(empty)]) == 2
+    assert "no sweep results" in one_error_line(capsys, empty)
+    assert list(empty.iterdir()) == []
+
+
+def fail_every_run(scenario, seed, daily_columns):
+    raise RuntimeError("this run was made to fail")
+
+
+def test_report_of_a_sweep_without_finished_runs_fails_cleanly(tmp_path, capsys):
+    spec = h.write_spec(tmp_path)
+    out = tmp_path / "out"
+    result = run_sweep(spec, out, workers=1, progress=False, simulator=fail_every_run)
+    assert result.failed == h.RUNS and (out / "manifest.json").is_file() and result.runs.empty
+    before = h.tree(out)
+    assert main(["report", str(out)]) == 2
+    assert "no finished runs" in one_error_line(capsys, out)
+    assert h.tree(out) == before
+    assert not (out / "report").exists()
+
+
+def test_report_command_writes_the_report_and_says_where(built, tmp_path, capsys):
+    copy = tmp_path / "results"
+    shutil.copytree(built.results, copy, ignore=shutil.ignore_patterns("report"))
+    assert main(["report", str(copy)]) == 0
+    out = capsys.readouterr().out
+    html = copy / "report" / "report.html"
+    assert f"wrote {html} (self-contained)" in out
+    assert str(copy / "report" / "report.md") in out
+    assert html.is_file()
+    assert sections((copy / "report" / "report.md").read_text()).keys() == sections(built.md).keys()
+
+
+def test_build_report_writes_into_the_chosen_folder(built, tmp_path):
+    chosen = tmp_path / "elsewhere" / "doctrine-report"
+    sweep = built.results / "doctrine"
+    before = h.tree(sweep)
+    paths = build_report(sweep, out=chosen, title="Doctrine only")
+    assert paths == {"markdown": chosen / "report.md", "html": chosen / "report.html"}
+    assert paths["markdown"].read_text().startswith("# Doctrine only\n")
+    assert {p.name for p in (chosen / "figures").iterdir()} == {"doctrine-differences.png", "doctrine-heatmap.png"}
+    assert h.tree(sweep) == before  # nothing written beside the results
+    assert TITLES["doctrine_cost"] in sections(paths["markdown"].read_text())
