@@ -290,8 +290,8 @@ def cost_exchange(result, spec) -> Section:
     """The cost-exchange ratio of each configuration beside the value it protects."""
     runs = result.runs.copy()
     factors = result.factors
-    runs["configuration"] = [", ".join(f"{k}={_label(v)}" for k, v in zip(factors, values, strict=True))
-                             for values in runs[factors].itertuples(index=False)]
+    runs["configuration"] = [" / ".join(_label(v) for v in values) for values in runs[factors].itertuples(index=False)]
+    legend = f"labels: {' / '.join(factors)}"
     runs["usd_per_point_protected"] = runs["defender_spend_usd"] / runs["value_protected"]
     names = ["cost_exchange_ratio", "value_protected", "usd_per_point_protected"]
     table = _wide_table(runs, ["configuration"], names)
@@ -302,17 +302,17 @@ def cost_exchange(result, spec) -> Section:
     section.add(Text("The cost-exchange ratio (defender dollars spent on rounds per attacker dollar launched) "
                      "says nothing about what the spending bought. 'Value protected' is the value-weighted damage "
                      "that every launched threat would have done had none been stopped, minus the damage done."),
-                Table(shown, "Per configuration over the year: mean (95% CI)"))
+                Table(shown, f"Per configuration ({' / '.join(factors)}) over the year: mean (95% CI)"))
     cheapest = table.loc[table["cost_exchange_ratio_mean"].idxmin()]
     safest = table.loc[table["value_protected_mean"].idxmax()]
     section.add(Text(
         f"**Answer.** The lowest cost-exchange ratio, {_row_estimate(cheapest, 'cost_exchange_ratio')}, "
-        f"comes with {cheapest['configuration']}, which protects "
+        f"comes with {' / '.join(factors)} = {cheapest['configuration']}, which protects "
         f"{number(cheapest['value_protected_mean'])} damage points; the most value protected, "
         f"{_row_estimate(safest, 'value_protected')}, "
         f"comes with {safest['configuration']} at a cost-exchange ratio of "
         f"{number(safest['cost_exchange_ratio_mean'])}. A ratio read alone would favour the first."))
-    section.add(Plot("cost-exchange", plots.cost_exchange_plot(table, "configuration")))
+    section.add(Plot("cost-exchange", plots.cost_exchange_plot(table, "configuration", legend)))
     return section
 
 

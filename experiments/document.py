@@ -58,7 +58,7 @@ def number(value, digits: int = 3) -> str:
     """A number for people: thousands separated, `digits` significant figures, NaN as a dash."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "-"
-    if isinstance(value, int | bool) or (isinstance(value, float) and value.is_integer() and abs(value) >= 10):
+    if isinstance(value, int | bool) or (isinstance(value, float) and value.is_integer()):
         return f"{value:,.0f}"
     if isinstance(value, float):
         magnitude = math.floor(math.log10(abs(value))) if value else 0

@@ -12,6 +12,7 @@ import matplotlib
 matplotlib.use("Agg")  # files, not windows: the CLI and the tests run without a screen
 
 import matplotlib.dates as mdates  # noqa: E402
+import matplotlib.ticker  # noqa: E402
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
@@ -124,8 +125,8 @@ def heatmap(table: pd.DataFrame, x: str, y: str, value: str = "mean", outcome: s
 
 def paired_differences_plot(diffs: pd.DataFrame, outcome: str, units: str = "", title: str = "") -> Figure:
     """Paired differences (level minus baseline) with their 95% intervals, one row each."""
-    labels = [f"{r.factor}: {_label(r.level)} vs {_label(r.baseline)}" for r in diffs.itertuples()]
-    fig, ax = plt.subplots(figsize=(9, 0.55 * len(diffs) + 1.6), layout="constrained")
+    labels = [f"{r.factor}:\n{_label(r.level)} vs {_label(r.baseline)}" for r in diffs.itertuples()]
+    fig, ax = plt.subplots(figsize=(10, 0.7 * len(diffs) + 1.8), layout="constrained")
     rows = np.arange(len(diffs))[::-1]
     ax.errorbar(diffs["mean"], rows, xerr=[diffs["mean"] - diffs["ci_low"], diffs["ci_high"] - diffs["mean"]],
                 fmt="o", color="C0", capsize=4, label="mean difference, 95% CI")
@@ -133,7 +134,7 @@ def paired_differences_plot(diffs: pd.DataFrame, outcome: str, units: str = "", 
     ax.axvline(0, color="grey", linewidth=1)
     ax.set_yticks(rows, labels)
     ax.set_xlabel(f"difference in {outcome} ({units})" if units else f"difference in {outcome}")
-    ax.set_title(title or f"{outcome}: paired differences under common random numbers")
+    fig.suptitle(title or f"{outcome}: paired differences under common random numbers")
     ax.legend(loc="best", fontsize="small")
     return fig
 
@@ -180,11 +181,12 @@ def discovery_plot(discovery: Discovery, outcome: str) -> Figure:
     return fig
 
 
-def cost_exchange_plot(table: pd.DataFrame, label: str = "configuration") -> Figure:
+def cost_exchange_plot(table: pd.DataFrame, label: str = "configuration", legend: str = "") -> Figure:
     """Cost-exchange ratio beside the value protected, one point per configuration, with 95% intervals.
 
     `table` has a `label` column and, for each of `cost_exchange_ratio` and
-    `value_protected`, columns `<name>_mean`, `<name>_ci_low`, `<name>_ci_high`.
+    `value_protected`, columns `<name>_mean`, `<name>_ci_low`, `<name>_ci_high`;
+    `legend` says what the point labels mean.
     """
     fig, ax = plt.subplots(figsize=(9, 6), layout="constrained")
     x, y = "cost_exchange_ratio", "value_protected"
@@ -196,7 +198,10 @@ def cost_exchange_plot(table: pd.DataFrame, label: str = "configuration") -> Fig
         ax.annotate(getattr(row, label), (getattr(row, f"{x}_mean"), getattr(row, f"{y}_mean")),
                     textcoords="offset points", xytext=(5, 4), fontsize="x-small")
     ax.axvline(1.0, color="grey", linewidth=1, linestyle="--")
-    ax.set_xlabel("cost-exchange ratio (defender $ spent / attacker $ launched)")
+    ax.set_xlabel("cost-exchange ratio (defender USD spent per attacker USD launched)")
     ax.set_ylabel("value protected (value-weighted damage points averted)")
     ax.set_title("What each configuration costs, next to what it protects (mean, 95% CI)")
+    ax.yaxis.set_major_formatter(matplotlib.ticker.StrMethodFormatter("{x:,.0f}"))
+    if legend:
+        ax.text(0.99, 0.01, legend, transform=ax.transAxes, ha="right", va="bottom", fontsize="small", color="grey")
     return fig

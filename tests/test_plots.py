@@ -259,10 +259,10 @@ def test_paired_differences_plot_puts_each_mean_on_its_labelled_row(tmp_path):
     fig = plots.paired_differences_plot(diffs, "ballistic leakers", "missiles per year")
     (ax,) = fig.axes
     assert ax.get_xlabel() == "difference in ballistic leakers (missiles per year)"
-    assert ax.get_title() == "ballistic leakers: paired differences under common random numbers"
+    assert fig.get_suptitle() == "ballistic leakers: paired differences under common random numbers"
     ticks = {round(y): text.get_text() for y, text in zip(ax.get_yticks(), ax.get_yticklabels(), strict=True)}
     # first row of the table at the top
-    assert ticks == {2: "shots: 2 vs 1", 1: "reserve: 16 vs 0", 0: "reserve: 32 vs 0"}
+    assert ticks == {2: "shots:\n2 vs 1", 1: "reserve:\n16 vs 0", 0: "reserve:\n32 vs 0"}
     (bars,) = [c for c in ax.containers if isinstance(c, ErrorbarContainer)]
     points = bars.lines[0]
     np.testing.assert_allclose(floats(points.get_xdata()), diffs["mean"])
@@ -279,8 +279,9 @@ def test_paired_differences_plot_puts_each_mean_on_its_labelled_row(tmp_path):
 
 
 def test_paired_differences_plot_title_and_units_are_optional():
-    ax = plots.paired_differences_plot(make_diffs(), "leakers", title="Each lever").axes[0]
-    assert ax.get_title() == "Each lever"
+    fig = plots.paired_differences_plot(make_diffs(), "leakers", title="Each lever")
+    ax = fig.axes[0]
+    assert fig.get_suptitle() == "Each lever"
     assert ax.get_xlabel() == "difference in leakers"
 
 
@@ -375,7 +376,7 @@ def test_cost_exchange_plot_puts_each_configuration_at_its_means(tmp_path):
                           "value_protected_ci_high": [5.5e4, 6.8e4, 8e4]})
     fig = plots.cost_exchange_plot(table)
     (ax,) = fig.axes
-    assert ax.get_xlabel() == "cost-exchange ratio (defender $ spent / attacker $ launched)"
+    assert ax.get_xlabel() == "cost-exchange ratio (defender USD spent per attacker USD launched)"
     assert ax.get_ylabel() == "value protected (value-weighted damage points averted)"
     assert ax.get_title() == "What each configuration costs, next to what it protects (mean, 95% CI)"
     (bars,) = [c for c in ax.containers if isinstance(c, ErrorbarContainer)]

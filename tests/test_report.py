@@ -232,8 +232,9 @@ def test_overview_reports_every_planned_run_finished(built):
 def test_cost_exchange_configurations_show_levels_as_the_spec_gives_them(built):
     # integer levels stay integers beside a float factor (a row-wise apply once made them 8.0, 2.0)
     table = sections(built.md)[TITLES["cost_exchange"]]
-    assert "mobile_fire_groups=8, guns=2, interceptor_drones=6, ew_share=0.4" in table
-    assert "mobile_fire_groups=8.0" not in table
+    assert "mobile_fire_groups / guns / interceptor_drones / ew_share" in table
+    assert "| 8 / 2 / 6 / 0.4 |" in table
+    assert "8.0 /" not in table
 
 
 # ---------------------------------------------------------------- specs without answers
