@@ -12,8 +12,8 @@ import matplotlib
 matplotlib.use("Agg")  # files, not windows: the CLI and the tests run without a screen
 
 import matplotlib.dates as mdates  # noqa: E402
-import matplotlib.ticker  # noqa: E402
 import matplotlib.pyplot as plt  # noqa: E402
+import matplotlib.ticker  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
