@@ -74,7 +74,7 @@ def pause_cost(result, spec, pause_days: str = "pause_days", pause_start: str = 
     runs = result.runs.copy()
     section = Section("Aid pause: how long the stock lasts, and what each extra week costs")
     kept = _daily_columns(result)
-    daily = result.daily(["date", *[c for c in kept if c == stock or c.startswith(("stock_", "flowing_"))]])
+    daily = result.daily(["date", *[c for c in kept if c == stock or c.startswith(("stock_", "flowing_", "leaked_"))]])
     if stock not in daily.columns:
         raise AnalysisError(f"the pause answer needs the daily column {stock}: keep it in [outputs] daily")
     runs["days_until_empty"] = _days_until_empty(daily, runs, pause_start, stock)
@@ -130,6 +130,13 @@ def pause_cost(result, spec, pause_days: str = "pause_days", pause_start: str = 
                 title=f"Patriot stock, pause of {days} days from {_label(middle)} ({len(ids)} runs)"),
                 f"Patriot interceptor stock across runs: median, 50% and 90% bands; shaded: paused in at "
                 f"least half the runs. Pause of {days} days from {_label(middle)}."))
+    ids = runs[(runs[pause_start] == middle) & (runs[pause_days] == longest)]["run_id"]
+    leaked = [c for c in daily.columns if c.startswith("leaked_")]
+    if leaked and len(ids):
+        section.add(Plot("pause-leakers", plots.leakers_over_time(
+            daily[daily["run_id"].isin(ids)], leaked,
+            title=f"Leakers by class, pause of {longest} days from {_label(middle)} ({len(ids)} runs)"),
+            "Leakers per night by class (7-day mean per run): median, 50% and 90% bands across runs."))
     section.add(Plot("pause-heatmap", plots.heatmap(analysis.outcome_table(runs, "leaked_ballistic", keys),
                                                     pause_days, pause_start, outcome="ballistic leakers",
                                                     units="missiles per year"),
