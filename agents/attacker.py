@@ -6,6 +6,8 @@ nights and in the last wave (calibration.md, Attacker table: launch pattern
 one object per drone.
 """
 
+from typing import Literal
+
 import numpy as np
 from mesa import Agent
 from pydantic import Field
@@ -61,8 +63,33 @@ class Salvos(Params):
         return found
 
 
+class Replay(Params):
+    """Observed launches flown night by night in place of drawn ones (`attacker.mode = "replay"`).
+
+    The file is read by `model.observed`; the scenario's start and end pick
+    the nights. Observed Shahed-type counts include decoys: each night's count
+    is split between the `drone` class and the class that mimics it with a
+    binomial draw at `decoy_share`; cruise and ballistic counts fly as they are,
+    and `other` (reconnaissance drones, glide bombs) is not simulated.
+    """
+
+    file: str = Field(description="Attack-data CSV ('Massive Missile Attacks on Ukraine' format), relative to "
+                                  "the scenario file.")
+    mapping: str | None = Field(None, description="Weapon model -> class TOML; the built-in one when left out.")
+    decoy_share: Probability = Field(0.38, description="Share of observed Shahed-type launches that are decoys.")
+    include_regional: bool = Field(False, description="Count regional commands' rows too (they double-count).")
+
+
 class AttackerParams(Params):
-    """Everything the attacker decides or is given, per scenario."""
+    """Everything the attacker decides or is given, per scenario.
+
+    `mode = "drawn"` launches routine nights and salvos drawn from the tables
+    below; `mode = "replay"` launches exactly the observed nights of
+    `replay.file` instead (stockpile and production are then not used).
+    """
+
+    mode: Literal["drawn", "replay"] = "drawn"
+    replay: Replay | None = None
 
     initial_stockpile: dict[str, NonNegativeInt]
     production_per_day: dict[str, NonNegativeFloat]
@@ -78,6 +105,8 @@ class AttackerParams(Params):
     def problems(self, path: str) -> list[tuple[str, object, str]]:
         """Checks across fields, each reported at its own key: (key path, value, what is wrong)."""
         found = self.salvo.problems(f"{path}.salvo")
+        if self.mode == "replay" and self.replay is None:
+            found.append((f"{path}.replay", None, "mode = \"replay\" needs a [attacker.replay] table with its file"))
         lengths = {len(shares) for shares in self.waves.values()}
         for name, shares in self.waves.items():
             if len(lengths) > 1 and len(shares) != max(lengths):
@@ -99,8 +128,12 @@ class Attacker(Agent):
     """
 
     def __init__(self, model, params: AttackerParams, threats: dict[str, ThreatClass],
-                 route_weights: np.ndarray) -> None:
-        """Arm the attacker; `route_weights` gives the share of raids on each route."""
+                 route_weights: np.ndarray, replay: np.ndarray | None = None) -> None:
+        """Arm the attacker; `route_weights` gives the share of raids on each route.
+
+        `replay` (nights, classes), when given, is launched night by night
+        exactly, in place of drawn nights and salvos.
+        """
         super().__init__(model)
         self.params = params
         self.class_names = list(threats)
@@ -126,7 +159,12 @@ class Attacker(Agent):
         self._raid = np.zeros((len(route_weights), len(self.class_names), self.n_waves), dtype=np.int64)
         self._by_route = np.zeros(len(route_weights), dtype=np.int64)
         self._seeds = self.model.rng.integers(2**32, size=model.horizon)  # numba seeds with 32 bits
-        self.model.schedule_on_day(self.call_salvo, self._days_to_next_salvo())
+        self.replay = replay
+        if replay is None:
+            self.model.schedule_on_day(self.call_salvo, self._days_to_next_salvo())
+        else:
+            self._unlimited = np.full(len(self.class_names), np.iinfo(np.int64).max // 2, dtype=np.int64)
+            self._zero_mean = np.zeros(len(self.class_names))
 
     def _days_to_next_salvo(self) -> int:
         low, high = self.params.salvo.interval_days
@@ -154,8 +192,14 @@ class Attacker(Agent):
 
         A salvo night adds a swarm of drawn size, split by `swarm_mix`, to the
         salvo's missiles; a routine night launches the routine means. Nothing
-        beyond the stockpile flies. The returned array is reused (and overwritten) every night.
+        beyond the stockpile flies. In replay the night's observed counts fly,
+        whatever the stockpile. The returned array is reused (and overwritten) every night.
         """
+        if self.replay is not None:
+            draw_raid(self._zero_mean, 0.0, self.replay[self._nights], self._unlimited, self._route_weights,
+                      self._wave_shares, self._seeds[self._nights], self.launched, self._raid, self._by_route)
+            self._nights += 1
+            return self._raid
         rng = self.model.rng
         if self.salvo_tonight:
             self.salvo_tonight = False

@@ -4,6 +4,8 @@
     attrition sweep pause-length --out results/pause-length [--workers N] [--scheduler ADDR] [--shard I/N]
     attrition report results/NAME [--out DIR]      # report.html and report.md (figures beside it)
     attrition headline --out results/headline       # the headline sweeps, then one report of them all
+    attrition calibrate DATA.csv --period 2025-01-01:2025-12-31 --out calibrated.toml
+    attrition validate DATA.csv --scenario calibrated.toml --period 2025-07-01:2025-12-31
     attrition scenarios
 
 Bad input (an unknown scenario, a malformed file, an output folder holding
@@ -94,6 +96,54 @@ def _headline(args) -> int:
     return 0
 
 
+def _calibrate(args) -> int:
+    from experiments.calibration import calibrate, calibrated_scenario_text, load_calibration_spec
+    from model.observed import parse_period
+
+    out = Path(args.out)
+    if out.exists() and not args.force:
+        raise ValueError(f"{out} exists; choose another --out or pass --force to overwrite it")
+    spec = load_calibration_spec(args.spec)
+    if args.replications:
+        spec = spec.model_copy(update={"replications": args.replications})
+    if args.maxiter:
+        spec = spec.model_copy(update={"optimiser": spec.optimiser.model_copy(update={"maxiter": args.maxiter})})
+    period = parse_period(args.period)
+    result = calibrate(args.data, period, spec, mapping=args.mapping, workers=args.workers)
+    print(f"fitted {len(result.values)} parameters of {spec.scenario} to {args.data}, {period[0]} to {period[1]} "
+          f"({result.evaluations} evaluations of {spec.replications} runs, {result.seconds:.0f} s)")
+    print(result.table().to_string(index=False))
+    print("mean absolute error of the monthly neutralised share: " + ", ".join(
+        f"{c} {100 * e:.1f} pp (target {100 * spec.targets[c]:.0f})" for c, e in result.errors.items()))
+    loose = [name for name, ok in result.pinned.items() if not ok]
+    print("not pinned down by these data (near-best loss over more than half the range): "
+          + (", ".join(loose) if loose else "none"))
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(calibrated_scenario_text(result))
+    print(f"wrote {out}")
+    return 0
+
+
+def _validate(args) -> int:
+    from experiments.calibration import validate, validation_figure
+    from model.observed import parse_period
+
+    period = parse_period(args.period)
+    out = Path(args.out)
+    result = validate(args.data, args.scenario, period, replications=args.replications, mapping=args.mapping)
+    table = result.table
+    print(table.assign(**{c: table[c].round(3) for c in ("observed", "simulated", "sim_q05", "sim_q95", "error")})
+          .drop(columns="sim_q50").to_string(index=False))
+    print("mean absolute error of the monthly neutralised share: "
+          + ", ".join(f"{c} {100 * e:.1f} pp" for c, e in result.errors.items()))
+    out.mkdir(parents=True, exist_ok=True)
+    table.to_csv(out / "validation.csv", index=False)
+    figure = validation_figure(result, f"{args.scenario} against {Path(args.data).name}, {period[0]} to {period[1]}")
+    figure.savefig(out / "validation.png", dpi=110)
+    print(f"wrote {out / 'validation.csv'} and {out / 'validation.png'}")
+    return 0
+
+
 def _scenarios(args) -> int:
     from experiments.spec import builtin_specs, load_spec
 
@@ -132,6 +182,25 @@ def parser() -> argparse.ArgumentParser:
     top_line.add_argument("--out", default="results/headline", help="results folder (default results/headline)")
     top_line.add_argument("--workers", type=int, default=None, help="local processes (default: all cores)")
     top_line.set_defaults(handler=_headline)
+    fit = sub.add_parser("calibrate", help="fit the defender's uncertain parameters to observed monthly shares")
+    fit.add_argument("data", help="attack-data CSV in the 'Massive Missile Attacks on Ukraine' format")
+    fit.add_argument("--period", required=True, help="START:END, e.g. 2025-01-01:2025-12-31")
+    fit.add_argument("--out", required=True, help="the calibrated scenario TOML to write")
+    fit.add_argument("--spec", default="defender", help="calibration file: built-in name or path (default defender)")
+    fit.add_argument("--mapping", default=None, help="weapon model -> class TOML (default: the built-in one)")
+    fit.add_argument("--workers", type=int, default=None, help="local processes (default: all cores)")
+    fit.add_argument("--replications", type=int, default=None, help="runs per evaluation (default: the file's)")
+    fit.add_argument("--maxiter", type=int, default=None, help="optimiser generations (default: the file's)")
+    fit.add_argument("--force", action="store_true", help="overwrite --out if it exists")
+    fit.set_defaults(handler=_calibrate)
+    check = sub.add_parser("validate", help="observed against simulated monthly neutralised shares, any period")
+    check.add_argument("data", help="attack-data CSV in the 'Massive Missile Attacks on Ukraine' format")
+    check.add_argument("--scenario", required=True, help="scenario to replay the period with (name or TOML)")
+    check.add_argument("--period", required=True, help="START:END, e.g. 2025-07-01:2025-12-31")
+    check.add_argument("--replications", type=int, default=20, help="runs (default 20)")
+    check.add_argument("--mapping", default=None, help="weapon model -> class TOML (default: the built-in one)")
+    check.add_argument("--out", default="runs/validation", help="folder for validation.csv and .png")
+    check.set_defaults(handler=_validate)
     listing = sub.add_parser("scenarios", help="list the built-in scenarios and sweep specs")
     listing.set_defaults(handler=_scenarios)
     return top

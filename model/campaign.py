@@ -17,6 +17,8 @@ from agents import Attacker, DefendedSite, DefenderBattery, Supplier
 from model.air_defence import AirDefence
 from model.geometry import route_weights
 from model.ledger import Ledger
+from model.observed import CLASSES as OBSERVED_CLASSES
+from model.observed import decoy_class, load_observed
 from model.outcomes import summarise
 from model.scenario import Scenario
 from model.timeline import AttackerRate, NewBattery, Pause, ScheduledAction, SupplierRate, draw_pauses
@@ -57,7 +59,7 @@ class AirCampaign(Model):
         self._build_air_defence()
         self.attacker = Attacker(self, scenario.attacker, scenario.catalog.threats,
                                  route_weights(self.route_site, self.site_values,
-                                               scenario.attacker.concentration))
+                                               scenario.attacker.concentration), self._replayed_nights())
         names = self.air_defence.interceptor_names
         # (book, supplier, interceptor type): each supplier keeps its books in its own rows
         self.logistics = np.zeros((len(LOGISTICS_BOOKS), len(scenario.suppliers), len(names)), dtype=np.int64)
@@ -78,6 +80,26 @@ class AirCampaign(Model):
         self.route_site = np.repeat(np.arange(len(cells)), len(launch))
         self.route_origin = np.tile(launch, (len(cells), 1))
         self.route_target = cells[self.route_site]
+
+    def _replayed_nights(self) -> np.ndarray | None:
+        """In replay mode, the observed launches of every night by the catalog's classes; else None."""
+        replay = self.config.attacker.replay
+        if self.config.attacker.mode != "replay":
+            return None
+        observed = load_observed(replay.file, replay.mapping, replay.include_regional)
+        counts = observed.launches(self.config.start, self.config.end)
+        names = list(self.config.catalog.threats)
+        nights = np.zeros((self.horizon, len(names)), dtype=np.int64)
+        for k, observed_class in enumerate(OBSERVED_CLASSES):
+            if observed_class in names:
+                nights[:, names.index(observed_class)] = counts[:, k]
+        decoy = decoy_class(self.config.catalog.threats)
+        if decoy is not None:
+            drones = nights[:, names.index("drone")]
+            decoys = self.rng.binomial(drones, replay.decoy_share)
+            nights[:, names.index(decoy)] = decoys
+            nights[:, names.index("drone")] = drones - decoys
+        return nights
 
     def _build_air_defence(self) -> None:
         placements = list(self.config.batteries)

@@ -73,10 +73,25 @@ def merge(base: dict, over: dict) -> dict:
     return merged
 
 
+FILE_KEYS = (("attacker", "replay", "file"), ("attacker", "replay", "mapping"))
+"""Keys that name files: relative paths are relative to the scenario file that writes them."""
+
+
+def _anchor_paths(raw: dict, folder: Path) -> None:
+    for keys in FILE_KEYS:
+        node = raw
+        for key in keys[:-1]:
+            node = node.get(key) if isinstance(node, dict) else None
+        if isinstance(node, dict) and isinstance(node.get(keys[-1]), str):
+            path = Path(node[keys[-1]]).expanduser()
+            node[keys[-1]] = str(path if path.is_absolute() else (folder / path).resolve())
+
+
 def _raw_scenario(path: Path, seen: tuple[Path, ...] = ()) -> dict:
     if path.resolve() in seen:
         raise ScenarioError(str(path), [("extends", str(path), "scenarios extend each other in a loop")])
     raw = _read_toml(path)
+    _anchor_paths(raw, path.parent)
     parent = raw.pop("extends", None)
     if parent is None:
         return raw
@@ -128,6 +143,10 @@ def build_scenario(raw: dict, source: str = "<scenario>") -> Scenario:
     except ValidationError as error:
         raise ScenarioError(source, _shorten(validation_problems(error))) from None
     problems = check_references(scenario)
+    if not problems and scenario.attacker.mode == "replay":
+        from model.observed import replay_problems  # reads the attack data: after the cheap checks
+
+        problems = replay_problems(scenario)
     if problems:
         raise ScenarioError(source, problems)
     return scenario
