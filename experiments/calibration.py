@@ -19,6 +19,7 @@ missiles with the observed one.
   down by these data.
 """
 
+import copy
 import math
 import multiprocessing
 import time
@@ -34,7 +35,7 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from tqdm.auto import tqdm
 
-from experiments.design import replication_seed, with_values
+from experiments.design import _tokens, replication_seed, with_values
 from experiments.spec import Factor, SpecError
 from model import AirCampaign, build_scenario, scenario_data
 from model.loading import validation_problems
@@ -85,8 +86,6 @@ def load_calibration_spec(source: str | Path = "defender") -> CalibrationSpec:
         raise SpecError(str(path), validation_problems(error)) from None
     problems = [(f"parameters[{k}].range", p.range, "a calibrated parameter needs a range")
                 for k, p in enumerate(spec.parameters) if p.range is None]
-    problems += [(f"parameters[{k}].path", p.path, "calibrated paths are dotted table keys, without [i]")
-                 for k, p in enumerate(spec.parameters) if any("[" in q for q in p.paths)]
     problems += [(f"targets.{c}", v, f"unknown class; fitted classes: {', '.join(FITTED)}")
                  for c, v in spec.targets.items() if c not in FITTED]
     if problems:
@@ -284,15 +283,24 @@ def calibrate(data: str | Path, period: tuple[date, date], spec: CalibrationSpec
                        objective.observed)
 
 
-def _nested(paths: dict[str, list[str]], values: dict) -> dict:
+def overrides(base: dict, paths: dict[str, list[str]], values: dict) -> dict:
+    """The smallest scenario table that, merged over `base`, sets each value at its paths.
+
+    Tables are merged key by key when a scenario extends another, but lists are
+    replaced whole, so a path through a list (`suppliers[0].theatre_share`)
+    carries the whole list, copied from `base`, with the value set in it.
+    """
     out: dict = {}
     for name, keys in paths.items():
         for path in keys:
-            node = out
-            parts = path.split(".")
-            for part in parts[:-1]:
-                node = node.setdefault(part, {})
-            node[parts[-1]] = values[name]
+            tokens = _tokens(path)
+            node, source = out, base
+            for depth, token in enumerate(tokens[:-1]):
+                source = source[token]
+                if isinstance(source, list) and not isinstance(tokens[depth + 1], str) and token not in node:
+                    node[token] = copy.deepcopy(source)
+                node = node.setdefault(token, {}) if isinstance(node, dict) else node[token]
+            node[tokens[-1]] = values[name]
     return out
 
 
@@ -307,7 +315,8 @@ def calibrated_scenario_text(result: Calibration) -> str:
     body = {"extends": base, "name": f"{Path(spec.scenario).stem}-calibrated",
             "description": (f"{spec.scenario} with the defender's {', '.join(result.values)} fitted to "
                             f"{Path(result.data).name}, {result.period[0]} to {result.period[1]}")}
-    body.update(_nested({p.name: p.paths for p in spec.parameters}, result.values))
+    base_data, _ = scenario_data(spec.scenario, relative_to=Path(spec.base_dir) if spec.base_dir else None)
+    body.update(overrides(base_data, {p.name: p.paths for p in spec.parameters}, result.values))
     lines = [f"# Calibrated by `attrition calibrate` on {date.today()}: {Path(result.data).name}, "
              f"{result.period[0]} to {result.period[1]}, {spec.replications} replications per evaluation.",
              "# Mean absolute error of the monthly neutralised share: "
