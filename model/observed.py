@@ -192,7 +192,7 @@ def _load(path: str, mtime: float, mapping_path: str | None, include_regional: b
         frame = pd.read_csv(path, dtype=str, keep_default_na=True)
     except FileNotFoundError:
         raise ObservationError(path, [("file", path, "no such attack-data file")]) from None
-    except (pd.errors.ParserError, UnicodeDecodeError) as error:
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as error:
         raise ObservationError(path, [("file", path, f"not a readable CSV file: {error}")]) from None
     missing = [c for c in REQUIRED if c not in frame.columns]
     if missing:
@@ -206,6 +206,11 @@ def _load(path: str, mtime: float, mapping_path: str | None, include_regional: b
     notes = dict.fromkeys(["regional rows dropped", "duplicate rows dropped", "rows without launched",
                            "rows with unknown outcome", "mixed rows split by their details",
                            "mixed rows counted as other"], 0)
+    unnamed = frame["model"].isna() | (frame["model"].astype("string").str.strip() == "")
+    if unnamed.any():
+        index = int(np.flatnonzero(unnamed.to_numpy())[0])
+        raise ObservationError(path, [(f"{_line(index)}, column model", frame["model"].iloc[index],
+                                       "no weapon model named")])
     ends = _parse_dates(frame, "time_end", path)
     _parse_dates(frame, "time_start", path)
     counts = {c: _numbers(frame, c, path) for c in COUNTS}
