@@ -316,7 +316,8 @@ def calibrated_scenario_text(result: Calibration) -> str:
             "description": (f"{spec.scenario} with the defender's {', '.join(result.values)} fitted to "
                             f"{Path(result.data).name}, {result.period[0]} to {result.period[1]}")}
     base_data, _ = scenario_data(spec.scenario, relative_to=Path(spec.base_dir) if spec.base_dir else None)
-    body.update(overrides(base_data, {p.name: p.paths for p in spec.parameters}, result.values))
+    rounded = {k: round(v, 3) if isinstance(v, float) else v for k, v in result.values.items()}  # fit noise > 1e-3
+    body.update(overrides(base_data, {p.name: p.paths for p in spec.parameters}, rounded))
     lines = [f"# Calibrated by `attrition calibrate` on {date.today()}: {Path(result.data).name}, "
              f"{result.period[0]} to {result.period[1]}, {spec.replications} replications per evaluation.",
              "# Mean absolute error of the monthly neutralised share: "
