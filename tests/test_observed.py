@@ -5,6 +5,7 @@ each line tests). The real dataset is only read, never copied, and only when it 
 """
 
 import math
+import os
 from pathlib import Path
 
 import numpy as np
@@ -15,7 +16,9 @@ import tomli_w
 from model.observed import CLASSES, ObservationError, class_of, load_observed, parse_period, read_mapping
 
 FIXTURE = Path(__file__).parent / "fixtures" / "attacks_small.csv"
-REAL = Path(__file__).resolve().parents[2] / "shared" / "data" / "air-attacks" / "missile_attacks_daily_2022-2025.csv"
+REAL = Path(os.environ.get("ATTRITION_ATTACK_DATA") or Path(__file__).resolve().parents[2] / "shared" / "data"
+            / "air-attacks" / "missile_attacks_daily_2022-2025.csv")
+"""The real dataset: $ATTRITION_ATTACK_DATA, or ../shared/data/air-attacks/ beside the repository."""
 LINES = FIXTURE.read_text().splitlines()
 HEADER = LINES[0].split(",")
 
@@ -346,7 +349,8 @@ def test_parse_period_rejects(text, why):
 
 def test_real_dataset_matches_the_reference_figures():
     if not REAL.is_file():
-        pytest.skip(f"real dataset not found at {REAL} (it is not part of the repository)")
+        pytest.skip(f"real dataset not found at {REAL} (it is not part of the repository; "
+                    "set ATTRITION_ATTACK_DATA to your copy)")
     observed = load_observed(REAL)
     year = observed.period("2025-01-01", "2025-12-31")
     total = year.sum()

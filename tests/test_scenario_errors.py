@@ -433,8 +433,8 @@ def test_loading_writes_nothing_in_the_package_data():
 
 # ---------------------------------------------------------------- the built-in scenarios
 
-def test_there_are_three_builtin_scenarios():
-    assert builtin_scenarios() == ["baseline-2025", "historical-2025", "long-pause"]
+def test_the_builtin_scenarios_are_listed_by_name():
+    assert builtin_scenarios() == ["baseline-2025", "calibrated-2025", "historical-2025", "long-pause"]
 
 
 @pytest.mark.parametrize("name", builtin_scenarios())
