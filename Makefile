@@ -7,13 +7,14 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup demo test lint bench bench-sweep clean
+.PHONY: setup demo test lint bench bench-sweep view clean
 
 $(STAMP): pyproject.toml
 	@test -n "$(PYTHON)" || { echo "attrition needs Python 3.12 or newer on PATH (python3.12, python3.13 or python3)"; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e ".[test]"
+	$(BIN)/python -m app.assets
 	@touch $(STAMP)
 
 setup: $(STAMP)
@@ -25,13 +26,16 @@ test: $(STAMP)
 	$(BIN)/python -m pytest -q
 
 lint: $(STAMP)
-	$(BIN)/ruff check agents model experiments tests benchmarks
+	$(BIN)/ruff check agents model experiments app tests benchmarks
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_campaign.py
 
 bench-sweep: $(STAMP)
 	$(BIN)/python benchmarks/bench_sweep.py
+
+view: $(STAMP)
+	$(BIN)/attrition view
 
 clean:
 	rm -rf $(VENV) runs .pytest_cache .hypothesis

@@ -6,6 +6,7 @@
     attrition headline --out results/headline       # the headline sweeps, then one report of them all
     attrition calibrate DATA.csv --period 2025-01-01:2025-12-31 --out calibrated.toml
     attrition validate DATA.csv --scenario calibrated.toml --period 2025-07-01:2025-12-31
+    attrition view [--port 8765]                    # the interactive view, in a browser
     attrition scenarios
 
 Bad input (an unknown scenario, a malformed file, an output folder holding
@@ -144,6 +145,15 @@ def _validate(args) -> int:
     return 0
 
 
+def _view(args) -> int:
+    import subprocess
+
+    command = [sys.executable, "-m", "solara", "run", "app.view", "--host", args.host, "--port", str(args.port),
+               "--production", "--no-open"]
+    print(f"serving the view on http://{args.host}:{args.port} (Ctrl-C stops it)", flush=True)
+    return subprocess.call(command)
+
+
 def _scenarios(args) -> int:
     from experiments.spec import builtin_specs, load_spec
 
@@ -201,6 +211,10 @@ def parser() -> argparse.ArgumentParser:
     check.add_argument("--mapping", default=None, help="weapon model -> class TOML (default: the built-in one)")
     check.add_argument("--out", default="runs/validation", help="folder for validation.csv and .png")
     check.set_defaults(handler=_validate)
+    view = sub.add_parser("view", help="serve the interactive view of the campaign (Mesa SolaraViz) in a browser")
+    view.add_argument("--port", type=int, default=8765, help="port (default 8765)")
+    view.add_argument("--host", default="localhost", help="host to listen on (default localhost)")
+    view.set_defaults(handler=_view)
     listing = sub.add_parser("scenarios", help="list the built-in scenarios and sweep specs")
     listing.set_defaults(handler=_scenarios)
     return top

@@ -80,6 +80,10 @@ class AirCampaign(Model):
         self.route_site = np.repeat(np.arange(len(cells)), len(launch))
         self.route_origin = np.tile(launch, (len(cells), 1))
         self.route_target = cells[self.route_site]
+        self.night_launched = np.zeros(len(self.route_site), dtype=np.int64)
+        """Threats launched last night on each route (launch area to site); for views."""
+        self.night_leaked = np.zeros(len(self.route_site), dtype=np.int64)
+        """Threats that got through last night on each route."""
 
     def _replayed_nights(self) -> np.ndarray | None:
         """In replay mode, the observed launches of every night by the catalog's classes; else None."""
@@ -224,10 +228,12 @@ class AirCampaign(Model):
         self.attacker.produce()
         raid = self.attacker.launch()
         night[0] = self.attacker.launched
+        np.sum(raid, axis=(1, 2), out=self.night_launched)  # per route, before the kernel reduces the raid
         self._undefended[d] = np.bincount(self.route_site, raid.sum(axis=2) @ self.air_defence.damage_per_leaker,
                                           minlength=len(self.sites))  # before the kernel reduces the raid
         self.air_defence.resolve(raid, self._night_seeds[d], night[1], night[2], night[3], self._fired[d],
                                  self._site_damage[d])
+        np.sum(raid, axis=(1, 2), out=self.night_leaked)  # what got through, per route
         self.site_damage += self._site_damage[d]  # every site's damage is a view of this array
         self._record_stocks(d)
         self.days_done += 1
