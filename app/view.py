@@ -130,14 +130,15 @@ def series_figure(model: AirCampaign) -> Figure:
     stock_ax, leak_ax = fig.subplots(2, 1, sharex=True)
     days = np.arange(model.days_done)
     ledger = model.ledger
+    marker = "o" if model.days_done < 15 else None  # a few days are points, not lines
     for k, name in enumerate(model.air_defence.interceptor_names):
-        stock_ax.plot(days, ledger["stock"][: model.days_done, k], label=name)
+        stock_ax.plot(days, ledger["stock"][: model.days_done, k], label=name, marker=marker)
     stock_ax.set_ylabel("interceptors in stock\n(rounds, theatre total)")
     stock_ax.set_yscale("symlog", linthresh=10)
     stock_ax.set_title("Interceptor stock by type", fontsize="small")
     stock_ax.legend(fontsize="xx-small", ncols=3, loc="upper right")
     for k, name in enumerate(model.air_defence.class_names):
-        leak_ax.plot(days, ledger["leaked"][: model.days_done, k], label=name)
+        leak_ax.plot(days, ledger["leaked"][: model.days_done, k], label=name, marker=marker)
     leak_ax.set_ylabel("leakers per night")
     leak_ax.set_xlabel("day of the campaign")
     leak_ax.set_title("Threats that got through, by class", fontsize="small")
