@@ -26,7 +26,7 @@ test: $(STAMP)
 	$(BIN)/python -m pytest -q
 
 lint: $(STAMP)
-	$(BIN)/ruff check agents model experiments app tests benchmarks
+	$(BIN)/ruff check agents model experiments app tests benchmarks notebooks
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_campaign.py

@@ -25,8 +25,6 @@ from mesa.visualization.utils import update_counter
 from agents import DefenderBattery
 from model import AirCampaign, build_scenario, scenario_data
 
-matplotlib.use("Agg")  # figures are drawn to images for the page, never to a window
-
 BASE = "baseline-2025"
 PAUSED_SUPPLIER = "us-pac3"
 BATTERY_STYLE = {"patriot": ("^", "tab:blue"), "medium_sam": ("s", "tab:green"), "gun": ("D", "tab:olive"),
@@ -120,7 +118,7 @@ def theatre_figure(model: AirCampaign) -> Figure:
     ax.set_title(f"Day {day} ({when}): last night {int(launched.sum())} launched, {int(leaked.sum())} got through"
                  "\nflows: width = launched, colour = share that got through (green none, red all)",
                  fontsize="small")
-    ax.legend(loc="upper left", fontsize="xx-small", ncols=2)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), fontsize="xx-small", ncols=4, markerscale=0.6)
     return fig
 
 

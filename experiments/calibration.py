@@ -371,13 +371,10 @@ def validate(data: str | Path, scenario: str | Path, period: tuple[date, date], 
 
 def validation_figure(result: Validation, title: str = ""):
     """Observed against simulated monthly neutralised share, one panel per class, 90% band shaded."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    from experiments.document import new_figure
 
     table = result.table
-    fig, axes = plt.subplots(1, len(FITTED), figsize=(14, 4.5), sharey=True, layout="constrained")
+    fig, axes = new_figure(1, len(FITTED), figsize=(14, 4.5), sharey=True, layout="constrained")
     for ax, cls in zip(axes, FITTED, strict=True):
         rows = table[table["class"] == cls]
         x = pd.PeriodIndex(rows["month"], freq="M").to_timestamp()

@@ -228,6 +228,9 @@ def main(argv: list[str] | None = None) -> int:
     from experiments.storage import SweepConflict
 
     args = parser().parse_args(argv)
+    import matplotlib
+
+    matplotlib.use("Agg")  # the command writes figures to files; it never opens a window
     try:
         return args.handler(args)
     except (ScenarioError, OutputConflict, SweepConflict, SweepAborted, ReportError, ValueError) as error:

@@ -54,6 +54,35 @@ class Section:
         return self
 
 
+def _show_figures_in_jupyter() -> None:
+    """Under IPython, show a returned `Figure` as a PNG (what `%matplotlib inline` sets up), once per session."""
+    import sys
+
+    if "IPython" not in sys.modules:
+        return
+    from IPython import get_ipython
+
+    shell = get_ipython()
+    if shell is None or getattr(shell, "_attrition_figures", False):
+        return
+    from IPython.core.pylabtools import select_figure_formats
+
+    select_figure_formats(shell, {"png"})
+    shell._attrition_figures = True
+
+
+def new_figure(nrows: int = 1, ncols: int = 1, *, figsize=None, layout="constrained", squeeze: bool = True,
+               **subplot_kw):
+    """`plt.subplots` without pyplot: a `Figure` nobody else holds.
+
+    Jupyter shows a returned Figure once (as its value) instead of twice, no
+    global figure list grows in long sessions, and no backend is chosen here.
+    """
+    _show_figures_in_jupyter()
+    figure = Figure(figsize=figsize, layout=layout)
+    return figure, figure.subplots(nrows, ncols, squeeze=squeeze, **subplot_kw)
+
+
 def number(value, digits: int = 3) -> str:
     """A number for people: thousands separated, `digits` significant figures, NaN as a dash."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
@@ -138,9 +167,6 @@ def write_report(title: str, intro: list[str], sections: list[Section], out: Pat
                 encoded = base64.b64encode(png.getvalue()).decode()
                 page.append(f'<figure><img alt="{html.escape(block.name)}" src="data:image/png;base64,{encoded}">'
                             f"<figcaption>{_html_text(block.caption)}</figcaption></figure>")
-                import matplotlib.pyplot as plt
-
-                plt.close(block.figure)
     paths = {"markdown": out / "report.md", "html": out / "report.html"}
     paths["markdown"].write_text("\n".join(md))
     paths["html"].write_text(f"<!doctype html><html><head><meta charset='utf-8'><title>{html.escape(title)}</title>"

@@ -1,13 +1,10 @@
 """Figures of a single run: interceptor stock by type and leakers by class, pauses shaded."""
 
-import matplotlib
+import matplotlib.dates as mdates
+import pandas as pd
+from matplotlib.figure import Figure
 
-matplotlib.use("Agg")  # files, not windows: the CLI and the tests run without a screen
-
-import matplotlib.dates as mdates  # noqa: E402
-import matplotlib.pyplot as plt  # noqa: E402
-import pandas as pd  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
+from experiments.document import new_figure
 
 
 def pause_periods(daily: pd.DataFrame) -> list[tuple[str, pd.Timestamp, pd.Timestamp]]:
@@ -32,7 +29,7 @@ def campaign_figure(daily: pd.DataFrame, title: str = "") -> Figure:
 
     Leakers are shown as a 7-day rolling mean; supplier pauses are shaded on both panels.
     """
-    fig, (stock_ax, leak_ax) = plt.subplots(2, 1, figsize=(11, 7.5), sharex=True, layout="constrained")
+    fig, (stock_ax, leak_ax) = new_figure(2, 1, figsize=(11, 7.5), sharex=True, layout="constrained")
     for column in _columns(daily, "stock_"):
         stock_ax.plot(daily["date"], daily[column], label=column.removeprefix("stock_"))
     stock_ax.set_yscale("symlog", linthresh=10)

@@ -7,18 +7,14 @@ so a notebook can filter first and plot after:
     plots.stock_fan(daily)
 """
 
-import matplotlib
+import matplotlib.dates as mdates
+import matplotlib.ticker
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
 
-matplotlib.use("Agg")  # files, not windows: the CLI and the tests run without a screen
-
-import matplotlib.dates as mdates  # noqa: E402
-import matplotlib.pyplot as plt  # noqa: E402
-import matplotlib.ticker  # noqa: E402
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
-
-from experiments.analysis import Discovery, fan, paused_share  # noqa: E402
+from experiments.analysis import Discovery, fan, paused_share
+from experiments.document import new_figure
 
 
 def _shade_pauses(ax, daily: pd.DataFrame) -> None:
@@ -48,7 +44,9 @@ def _band_chart(ax, daily: pd.DataFrame, columns: list[str], rolling: int = 1) -
         ax.fill_between(bands.index, bands["q05"], bands["q95"], color=color, alpha=0.15, linewidth=0)
         ax.fill_between(bands.index, bands["q25"], bands["q75"], color=color, alpha=0.3, linewidth=0)
         ax.plot(bands.index, bands["q50"], color=color, label=f"{label} (median; 50%, 90% bands)")
-    ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y-%m"))
+    locator = mdates.AutoDateLocator()
+    ax.xaxis.set_major_locator(locator)
+    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
     ax.set_xlabel("date")
 
 
@@ -57,7 +55,7 @@ def stock_fan(daily: pd.DataFrame, columns: list[str] | None = None, title: str 
     columns = columns or [c for c in daily.columns if c.startswith("stock_")]
     if not columns:
         raise ValueError("the daily table has no stock_ columns: keep them in the spec's [outputs] daily list")
-    fig, ax = plt.subplots(figsize=(10, 5), layout="constrained")
+    fig, ax = new_figure(figsize=(10, 5), layout="constrained")
     _band_chart(ax, daily, columns)
     _shade_pauses(ax, daily)
     ax.set_ylabel("interceptors in stock (rounds, theatre total)")
@@ -73,7 +71,7 @@ def leakers_over_time(daily: pd.DataFrame, columns: list[str] | None = None, rol
     columns = columns or [c for c in daily.columns if c.startswith("leaked_")]
     if not columns:
         raise ValueError("the daily table has no leaked_ columns: keep them in the spec's [outputs] daily list")
-    fig, axes = plt.subplots(len(columns), 1, figsize=(10, 2.6 * len(columns) + 0.6), sharex=True,
+    fig, axes = new_figure(len(columns), 1, figsize=(10, 2.6 * len(columns) + 0.6), sharex=True,
                              layout="constrained", squeeze=False)
     for ax, column in zip(axes[:, 0], columns, strict=True):
         _band_chart(ax, daily, [column], rolling)
@@ -99,7 +97,7 @@ def heatmap(table: pd.DataFrame, x: str, y: str, value: str = "mean", outcome: s
             units: str = "") -> Figure:
     """An outcome over two factors: one cell per combination, annotated with its mean and interval."""
     grid = table.pivot(index=y, columns=x, values=value)
-    fig, ax = plt.subplots(figsize=(1.4 * grid.shape[1] + 3, 0.8 * grid.shape[0] + 2), layout="constrained")
+    fig, ax = new_figure(figsize=(1.4 * grid.shape[1] + 3, 0.8 * grid.shape[0] + 2), layout="constrained")
     image = ax.imshow(grid.to_numpy(dtype=float), cmap="magma_r", aspect="auto", origin="lower")
     has_interval = {"ci_low", "ci_high"} <= set(table.columns)
     low = table.pivot(index=y, columns=x, values="ci_low") if has_interval else None
@@ -126,7 +124,7 @@ def heatmap(table: pd.DataFrame, x: str, y: str, value: str = "mean", outcome: s
 def paired_differences_plot(diffs: pd.DataFrame, outcome: str, units: str = "", title: str = "") -> Figure:
     """Paired differences (level minus baseline) with their 95% intervals, one row each."""
     labels = [f"{r.factor}:\n{_label(r.level)} vs {_label(r.baseline)}" for r in diffs.itertuples()]
-    fig, ax = plt.subplots(figsize=(10, 0.7 * len(diffs) + 1.8), layout="constrained")
+    fig, ax = new_figure(figsize=(10, 0.7 * len(diffs) + 1.8), layout="constrained")
     rows = np.arange(len(diffs))[::-1]
     ax.errorbar(diffs["mean"], rows, xerr=[diffs["mean"] - diffs["ci_low"], diffs["ci_high"] - diffs["mean"]],
                 fmt="o", color="C0", capsize=4, label="mean difference, 95% CI")
@@ -145,7 +143,7 @@ def sensitivity_plot(indices: pd.DataFrame, outcome: str) -> Figure:
     first, second = ("ST", "S1") if sobol else ("mu_star", "sigma")
     ranked = indices.sort_values(first, ascending=True)
     rows = np.arange(len(ranked))
-    fig, ax = plt.subplots(figsize=(9, 0.5 * len(ranked) + 1.8), layout="constrained")
+    fig, ax = new_figure(figsize=(9, 0.5 * len(ranked) + 1.8), layout="constrained")
     ax.barh(rows + 0.2, ranked[first], height=0.4, xerr=ranked[f"{first}_conf"], capsize=3,
             label="total-order index ST" if sobol else "mu* (mean absolute elementary effect)")
     ax.barh(rows - 0.2, ranked[second], height=0.4, xerr=ranked["S1_conf"] if sobol else None, capsize=3,
@@ -160,7 +158,7 @@ def sensitivity_plot(indices: pd.DataFrame, outcome: str) -> Figure:
 def discovery_plot(discovery: Discovery, outcome: str) -> Figure:
     """The PRIM box: each factor's full range (grey) and the box's range (colour), on a 0-1 scale."""
     limits = discovery.limits
-    fig, ax = plt.subplots(figsize=(9, 0.55 * len(limits) + 1.8), layout="constrained")
+    fig, ax = new_figure(figsize=(9, 0.55 * len(limits) + 1.8), layout="constrained")
     rows = np.arange(len(limits))[::-1]
     for row, item in zip(rows, limits.itertuples(), strict=True):
         ax.barh(row, 1.0, color="lightgrey", height=0.6)
@@ -188,7 +186,7 @@ def cost_exchange_plot(table: pd.DataFrame, label: str = "configuration", legend
     `value_protected`, columns `<name>_mean`, `<name>_ci_low`, `<name>_ci_high`;
     `legend` says what the point labels mean.
     """
-    fig, ax = plt.subplots(figsize=(9, 6), layout="constrained")
+    fig, ax = new_figure(figsize=(9, 6), layout="constrained")
     x, y = "cost_exchange_ratio", "value_protected"
     ax.errorbar(table[f"{x}_mean"], table[f"{y}_mean"],
                 xerr=[table[f"{x}_mean"] - table[f"{x}_ci_low"], table[f"{x}_ci_high"] - table[f"{x}_mean"]],
