@@ -127,9 +127,14 @@ class ResultStore:
         return done
 
     def write(self, result: ChunkResult) -> None:
-        """Write a finished chunk's tables as new part files."""
+        """Write a finished chunk's tables as new part files, its runs part last.
+
+        The runs part marks the chunk as done: an interruption before it leaves
+        the chunk to be recomputed, and a daily part without its runs part is
+        never read (see `read`).
+        """
         name = f"part-{uuid.uuid4().hex}.parquet"
-        for sub, table in (("runs", result.runs), ("daily", result.daily), ("failures", result.failures)):
+        for sub, table in (("daily", result.daily), ("failures", result.failures), ("runs", result.runs)):
             if table is not None and len(table):
                 arrow = pa.Table.from_pandas(table, preserve_index=False)
                 _write_atomic(self.root / sub / name, lambda p, t=arrow: pq.write_table(t, p))
@@ -148,7 +153,11 @@ class ResultStore:
         keys = ["run_id", "day"] if sub == "daily" else ["run_id"]
         if columns is not None:
             columns = [*keys, *(c for c in columns if c not in keys)]
-        parts = [pq.read_table(p, columns=columns).to_pandas() for p in self._parts(sub)]
+        found = self._parts(sub)
+        if sub == "daily":  # only chunks whose runs part was written: an interrupted chunk is recomputed
+            done = {p.name for p in self._parts("runs")}
+            found = [p for p in found if p.name in done]
+        parts = [pq.read_table(p, columns=columns).to_pandas() for p in found]
         if not parts:
             return pd.DataFrame(columns=columns or ["run_id"])
         table = pd.concat(parts, ignore_index=True)

@@ -114,6 +114,22 @@ def test_resumed_sweep_has_identical_runs_table_including_seed(tmp_path, monkeyp
     pd.testing.assert_frame_equal(comparable(resumed.runs), comparable(uninterrupted.runs))
 
 
+def test_a_chunk_interrupted_between_its_daily_and_runs_parts_is_recomputed_once(tmp_path, reference):
+    # the runs part is written last and marks the chunk done; a daily part without it is never read
+    spec = h.write_spec(tmp_path)
+    out = tmp_path / "out"
+    run_sweep(spec, out, workers=1, progress=False)
+    victim = sorted((out / "runs").glob("part-*.parquet"))[0]
+    lost = len(pd.read_parquet(victim))
+    victim.unlink()  # as if the process died after writing this chunk's daily part
+    assert len(open_results(out).daily()) == (h.RUNS - lost) * h.DAYS
+    resumed = run_sweep(spec, out, workers=1, progress=False)
+    assert resumed.computed == lost and resumed.reused == h.RUNS - lost
+    daily = resumed.daily()
+    assert len(daily) == h.RUNS * h.DAYS and not daily.duplicated(["run_id", "day"]).any()
+    pd.testing.assert_frame_equal(daily, reference.daily())
+
+
 def test_sigint_to_a_process_sweep_then_rerun_gives_the_uninterrupted_result(tmp_path):
     """Ctrl-C in a terminal: SIGINT to the whole process group (main process, forkserver, workers)."""
     replications = 8
