@@ -159,11 +159,11 @@ def StockAndLeakers(model):  # noqa: N802
 
 
 MODEL_PARAMS = {
-    "pause_start": Slider("US PAC-3 pause starts (day of 2025)", 151, 0, 364, 1),
-    "pause_days": Slider("US PAC-3 pause length (days; 0: none)", 0, 0, 180, 5),
+    "pause_start": Slider("PAC-3 pause: first day", 151, 0, 364, 1),
+    "pause_days": Slider("PAC-3 pause: days", 0, 0, 180, 5),
     "patriot_on_drones": {"type": "Checkbox", "value": False, "label": "Patriot also fires at drones"},
     "patriot_batteries": Slider("Patriot batteries", patriots_in_base(), 0, patriots_in_base(), 1),
-    "salvo_size": Slider("largest salvo (drones and decoys)", 700, 100, 1500, 50),
+    "salvo_size": Slider("largest salvo", 700, 100, 1500, 50),
     "rng": 42,
 }
 """The levers on the page: SolaraViz rebuilds `ViewedCampaign(**values)` on Reset."""

@@ -27,12 +27,8 @@ from model.timeline import Pause
 
 PNG = b"\x89PNG\r\n\x1a\n"
 BASE_START = date(2025, 1, 1)
-SLIDERS = {
-    "pause_start": "US PAC-3 pause starts (day of 2025)",
-    "pause_days": "US PAC-3 pause length (days; 0: none)",
-    "patriot_batteries": "Patriot batteries",
-    "salvo_size": "largest salvo (drones and decoys)",
-}
+SLIDERS = {name: view.MODEL_PARAMS[name].label
+           for name in ("pause_start", "pause_days", "patriot_batteries", "salvo_size")}
 CHECKBOX = "Patriot also fires at drones"
 
 
