@@ -1,8 +1,13 @@
 """Rules for sharing a delivery of interceptors among the batteries that fire them.
 
 Each rule takes the whole rounds to share and, per eligible battery, its
-launcher capacity and current stock; it returns whole rounds per battery that
-sum exactly to what was delivered (largest-remainder rounding).
+launcher capacity, its current stock and the value of the sites it covers; it
+returns whole rounds per battery that sum exactly to what was delivered
+(largest-remainder rounding).
+
+- `proportional`: to launcher capacity (the default).
+- `lowest_stock_first`: to need: the emptiest battery (stock over capacity) first.
+- `by_site_value`: to the value of the defended sites each battery covers.
 """
 
 import heapq
@@ -22,12 +27,14 @@ def _largest_remainder(rounds: int, weights: np.ndarray) -> np.ndarray:
     return whole
 
 
-def proportional(rounds: int, capacity: np.ndarray, stock: np.ndarray) -> np.ndarray:
+def proportional(rounds: int, capacity: np.ndarray, stock: np.ndarray,
+                 covered_value: np.ndarray | None = None) -> np.ndarray:
     """Share in proportion to each battery's launcher capacity for this round."""
     return _largest_remainder(rounds, capacity)
 
 
-def lowest_stock_first(rounds: int, capacity: np.ndarray, stock: np.ndarray) -> np.ndarray:
+def lowest_stock_first(rounds: int, capacity: np.ndarray, stock: np.ndarray,
+                       covered_value: np.ndarray | None = None) -> np.ndarray:
     """Fill the emptiest batteries first: each round goes to the lowest `stock / capacity`.
 
     One round at a time from a heap (ties to the battery listed first), so no
@@ -45,8 +52,17 @@ def lowest_stock_first(rounds: int, capacity: np.ndarray, stock: np.ndarray) -> 
     return np.array(share, dtype=np.int64)
 
 
-ALLOCATION_RULES: dict[str, Callable[[int, np.ndarray, np.ndarray], np.ndarray]] = {
+def by_site_value(rounds: int, capacity: np.ndarray, stock: np.ndarray,
+                  covered_value: np.ndarray | None = None) -> np.ndarray:
+    """Share in proportion to the value of the sites each battery covers (as `proportional` if none covers any)."""
+    if covered_value is None or covered_value.sum() <= 0:
+        return proportional(rounds, capacity, stock)
+    return _largest_remainder(rounds, np.asarray(covered_value, dtype=float))
+
+
+ALLOCATION_RULES: dict[str, Callable[..., np.ndarray]] = {
     "proportional": proportional,
     "lowest_stock_first": lowest_stock_first,
+    "by_site_value": by_site_value,
 }
 """Allocation rules by the name a scenario file uses."""

@@ -38,13 +38,19 @@ class Doctrine(Params):
     `engage` lists the classes it fires at, in priority order. A decoy that
     mimics a drone is engaged whenever drones are: the crew cannot tell them
     apart. `ballistic_reserve` is the number of ballistic-capable rounds the
-    battery keeps back from anything but ballistic missiles.
+    battery keeps back from anything but ballistic missiles. Conserve mode:
+    on a night that starts with `conserve_below` rounds or fewer in the
+    battery, it engages only `conserve_engage` (in that order).
     """
 
     engage: list[str] = Field(min_length=1)
     shots_per_target: dict[str, PositiveInt] = Field(default_factory=dict)
     mode: Literal["salvo", "shoot-look-shoot"] = "salvo"
     ballistic_reserve: NonNegativeInt = 0
+    conserve_below: NonNegativeInt | None = Field(
+        None, description="Rounds held at or under which the battery conserves (None: never).")
+    conserve_engage: list[str] = Field(
+        default_factory=lambda: ["ballistic"], description="Classes engaged while conserving, in priority order.")
 
 
 class BatteryType(Params):

@@ -29,7 +29,8 @@ class SupplierParams(Params):
     theatre_share: Probability = 1.0
     lead_time_days: NonNegativeInt = 0
     ship_every_days: PositiveInt = 7
-    allocation: Literal["proportional", "lowest_stock_first"] = "proportional"
+    allocation: Literal["proportional", "lowest_stock_first", "by_site_value"] = Field(
+        "proportional", description="How a delivery is shared among batteries: see `agents/allocation.py`.")
 
 
 class Shipment:
@@ -122,6 +123,16 @@ class Supplier(Agent):
         self.in_transit += shipment.rounds
         self.model.schedule_event(shipment.land, after=self.params.lead_time_days)
 
+    def ship(self, rounds: np.ndarray, lead_time_days: int) -> None:
+        """Send a one-off lot (a procurement) that lands after `lead_time_days`, like any shipment."""
+        if not rounds.any():
+            return
+        shipment = Shipment(self, rounds.astype(np.int64))
+        self.shipments.add(shipment)
+        self.dispatched += shipment.rounds
+        self.in_transit += shipment.rounds
+        self.model.schedule_event(shipment.land, after=lead_time_days)
+
     def receive(self, shipment: Shipment) -> None:
         """A shipment lands: out to the batteries, or into the depot while paused."""
         self.shipments.discard(shipment)
@@ -139,5 +150,6 @@ class Supplier(Agent):
                 self.held[interceptor] += rounds[interceptor]
                 continue
             stock = self.magazines[rows, interceptor]
-            self.magazines[rows, interceptor] = stock + self._allocate(int(rounds[interceptor]), capacity, stock)
+            share = self._allocate(int(rounds[interceptor]), capacity, stock, self.model.covered_value[rows])
+            self.magazines[rows, interceptor] = stock + share
             self.delivered[interceptor] += rounds[interceptor]

@@ -41,8 +41,13 @@ class AirDefence:
         self.is_ew = np.zeros(b, dtype=np.bool_)
         self.ew_share = np.zeros((b, n_c))
         self.channels = np.zeros(b, dtype=np.int64)
+        self.base_channels = np.zeros(b, dtype=np.int64)
         self.effectiveness = np.ones(b)
         self.class_order = np.full((b, n_c), -1, dtype=np.int64)
+        self.normal_order = np.full((b, n_c), -1, dtype=np.int64)
+        self.conserve_order = np.full((b, n_c), -1, dtype=np.int64)
+        self.conserve_below = np.full(b, -1, dtype=np.int64)  # -1: the battery never conserves
+        self.conserving = np.zeros(b, dtype=np.bool_)
         self.shots_per_target = np.ones((b, n_c), dtype=np.int64)
         self.look_shoot = np.zeros(b, dtype=np.bool_)
         self.reserve = np.zeros(b, dtype=np.int64)
@@ -63,6 +68,7 @@ class AirDefence:
         self.is_ew[row] = not btype.interceptors
         self.ew_share[row] = [btype.ew_share.get(c, 0.0) for c in names]
         self.channels[row] = btype.channels_per_wave
+        self.base_channels[row] = btype.channels_per_wave
         self.positions[row] = cell
         self.radius[row] = btype.radius
         for k, name in enumerate(btype.interceptors):
@@ -72,12 +78,35 @@ class AirDefence:
         doctrine_name = doctrine_name or btype.doctrine
         if doctrine_name is not None:
             doctrine = self.catalog.doctrines[doctrine_name]
-            order = [names.index(c) for c in doctrine.engage if self.pool_of[names.index(c)] == names.index(c)]
-            self.class_order[row, : len(order)] = order
+            self.normal_order[row, :] = -1
+            order = self._order(doctrine.engage)
+            self.normal_order[row, : len(order)] = order
+            self.class_order[row] = self.normal_order[row]
+            if doctrine.conserve_below is not None:
+                self.conserve_below[row] = doctrine.conserve_below
+                kept = self._order(doctrine.conserve_engage)
+                self.conserve_order[row, : len(kept)] = kept
             self.shots_per_target[row] = [doctrine.shots_per_target.get(c, 1) for c in names]
             self.look_shoot[row] = doctrine.mode == "shoot-look-shoot"
             self.reserve[row] = doctrine.ballistic_reserve
         return row
+
+    def _order(self, classes: list[str]) -> list[int]:
+        """Class columns in engagement order; decoys are engaged with the class they mimic, not on their own."""
+        names = self.class_names
+        return [names.index(c) for c in classes if self.pool_of[names.index(c)] == names.index(c)]
+
+    def set_warning(self, kill_factor: float, channel_factor: float) -> None:
+        """Scale every battery's kill probability and fire channels (1, 1: full warning)."""
+        self.effectiveness[:] = kill_factor
+        self.channels[:] = np.floor(self.base_channels * channel_factor + 0.5).astype(np.int64)
+
+    def set_conservation(self) -> None:
+        """Before a night: batteries holding `conserve_below` rounds or fewer engage only their conserve list."""
+        if (self.conserve_below < 0).all():
+            return
+        self.conserving[:] = (self.conserve_below >= 0) & (self.stock.sum(axis=1) <= self.conserve_below)
+        self.class_order[:] = np.where(self.conserving[:, None], self.conserve_order, self.normal_order)
 
     def deploy(self, row: int, magazine: dict[str, int] | None) -> None:
         """Bring a battery row into the fight with `magazine` (its type's, if None)."""
@@ -98,6 +127,7 @@ class AirDefence:
         interceptor type, `damage` by site (the campaign passes its ledger's
         rows for the day, so nothing is copied).
         """
+        self.set_conservation()
         resolve_raid(raid, self.layers, self.route_order, self.active, self.is_ew, self.ew_share,
                      self.channels, self.effectiveness, self.class_order, self.shots_per_target,
                      self.look_shoot, self.reserve, self.preference, self.kill_probability,

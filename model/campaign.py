@@ -21,7 +21,19 @@ from model.observed import CLASSES as OBSERVED_CLASSES
 from model.observed import decoy_class, load_observed
 from model.outcomes import summarise
 from model.scenario import Scenario
-from model.timeline import AttackerRate, NewBattery, Pause, ScheduledAction, SupplierRate, draw_pauses
+from model.timeline import (
+    AttackerRamp,
+    AttackerRate,
+    IntelPause,
+    NewBattery,
+    Pause,
+    Procurement,
+    ScheduledAction,
+    SupplierRamp,
+    SupplierRate,
+    draw_pauses,
+    ramp_steps,
+)
 
 LOGISTICS_BOOKS = ("dispatched", "delivered", "in_transit", "held")
 """Supplier books kept per day, theatre totals by interceptor type."""
@@ -70,6 +82,7 @@ class AirCampaign(Model):
                           for k, p in enumerate(scenario.suppliers)}
         self._open_ledger()
         self.timeline: list[ScheduledAction] = []
+        self._warning_losses: list[IntelPause] = []
         self._schedule_timeline()
 
     # ------------------------------------------------------------------ building
@@ -114,7 +127,7 @@ class AirCampaign(Model):
         for k, placement in enumerate(placements):
             row = self.air_defence.add(placement.type, placement.doctrine, placement.cell)
             self._field_battery(row, placement, f"{placement.type}-{k + 1}")
-        self.air_defence.update_routes()
+        self._update_routes()
         self.initial_stock = self.air_defence.stock.sum(axis=0).copy()
 
     def _field_battery(self, row: int, placement, default_name: str) -> DefenderBattery:
@@ -127,6 +140,17 @@ class AirCampaign(Model):
         self.air_defence.deploy(row, placement.magazine)
         self._takers = {}
         return battery
+
+    def _update_routes(self) -> None:
+        """Recompute which batteries each route crosses, and the value of the sites each battery covers."""
+        defence = self.air_defence
+        defence.update_routes()
+        rows = defence.positions.shape[0]
+        on_route = (defence.layers[:, :, None] == np.arange(rows)).any(axis=1)  # (routes, batteries)
+        covers = np.zeros((len(self.sites), rows), dtype=bool)
+        np.logical_or.at(covers, self.route_site, on_route)
+        self.covered_value = self.site_values @ covers
+        """Per battery row: the summed value of the defended sites whose routes it covers."""
 
     def batteries_firing(self, interceptor: int) -> tuple[np.ndarray, np.ndarray]:
         """Rows of the batteries in the theatre that fire interceptor type `interceptor`, and their launcher rounds."""
@@ -150,6 +174,7 @@ class AirCampaign(Model):
         self._undefended = book.add_block("damage_undefended_at", [s.name for s in self.sites], float)
         self._salvo = book.add_block("salvo", [""], bool)
         self._flowing = book.add_block("flowing", list(self.suppliers), bool)
+        self._intel = book.add_block("intel_shared", [""], bool)
         cost = self.attacker.unit_cost
         capable = self.air_defence.ballistic_capable
         book.derive("neutralised", classes, lambda b: b["shot_down"] + b["lost_to_ew"])
@@ -203,16 +228,51 @@ class AirCampaign(Model):
             elif isinstance(event, AttackerRate):
                 self._plan(cfg.day_of(event.date), f"attacker makes {event.per_day} {event.threat}/day",
                            self.attacker.set_production, event.threat, event.per_day)
+            elif isinstance(event, IntelPause):
+                self._plan(cfg.day_of(event.start), "intelligence sharing stops", self.lose_warning, event)
+                if event.resumes is not None:
+                    self._plan(cfg.day_of(event.resumes), "intelligence sharing resumes", self.regain_warning, event)
+            elif isinstance(event, SupplierRamp):
+                supplier = self.suppliers[event.supplier]
+                for day, rate in ramp_steps(cfg.day_of(event.start), cfg.day_of(event.end), event.from_per_day,
+                                            event.to_per_day, event.step_days):
+                    self._plan(day, f"{event.supplier} ramps to {rate:.2f} {event.interceptor}/day",
+                               supplier.set_rate, event.interceptor, rate)
+            elif isinstance(event, AttackerRamp):
+                for day, rate in ramp_steps(cfg.day_of(event.start), cfg.day_of(event.end), event.from_per_day,
+                                            event.to_per_day, event.step_days):
+                    self._plan(day, f"attacker ramps to {rate:.2f} {event.threat}/day",
+                               self.attacker.set_production, event.threat, rate)
+            elif isinstance(event, Procurement):
+                rounds = np.array([event.interceptors.get(n, 0) for n in self.air_defence.interceptor_names],
+                                  dtype=np.int64)
+                self._plan(cfg.day_of(event.date), f"{event.payer or 'the defender'} buys from {event.supplier}",
+                           self.suppliers[event.supplier].ship, rounds, event.lead_time_days)
         for process in cfg.pause_processes:
             supplier = self.suppliers[process.supplier]
             for start, end in draw_pauses(process, self.horizon, self.rng):
                 self._plan(start, f"drawn pause of {process.supplier}", supplier.pause)
                 self._plan(end, f"end of drawn pause of {process.supplier}", supplier.resume)
 
+    def lose_warning(self, event: IntelPause) -> None:
+        """Intelligence sharing stops: less warning, so lower kill probabilities and fewer fire channels."""
+        self._warning_losses.append(event)
+        self._apply_warning()
+
+    def regain_warning(self, event: IntelPause) -> None:
+        """Intelligence sharing resumes (one pause ends; others may still be in force)."""
+        self._warning_losses.remove(event)
+        self._apply_warning()
+
+    def _apply_warning(self) -> None:
+        kill = float(np.prod([e.kill_factor for e in self._warning_losses]))
+        channels = float(np.prod([e.channel_factor for e in self._warning_losses]))
+        self.air_defence.set_warning(kill, channels)
+
     def deploy_battery(self, row: int, event: NewBattery) -> None:
         """A battery from the timeline arrives: it joins the fight with its magazine."""
         self._field_battery(row, event, f"{event.type}-new-{row + 1}")
-        self.air_defence.update_routes()
+        self._update_routes()
         self._added[self.day] += self.air_defence.stock[row]
         for supplier in self.suppliers.values():
             supplier.schedule_release()
@@ -243,6 +303,7 @@ class AirCampaign(Model):
         self._stock[d] = self.air_defence.stock.sum(axis=0)
         self._logistics[d] = self.logistics.sum(axis=1)
         self._flowing[d] = self.supplier_pauses == 0
+        self._intel[d] = not self._warning_losses
 
     # ------------------------------------------------------------------ running and results
     def run(self, days: int | None = None) -> "AirCampaign":

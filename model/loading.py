@@ -102,7 +102,8 @@ def _raw_scenario(path: Path, seen: tuple[Path, ...] = ()) -> dict:
     return merge(_raw_scenario(parent_path, (*seen, path.resolve())), raw)
 
 
-TIMELINE_TAGS = {"pause", "battery", "supplier_rate", "attacker_rate"}
+TIMELINE_TAGS = {"pause", "battery", "supplier_rate", "attacker_rate", "intel_pause", "supplier_ramp",
+                 "attacker_ramp", "procurement"}
 """The `event` values of timeline entries; pydantic puts the tag in an error's location, files do not."""
 
 

@@ -15,7 +15,18 @@ from agents.battery import BatteryPlacement, BatteryType, Doctrine, InterceptorT
 from agents.params import Cell, Params, PositiveInt
 from agents.site import SiteParams
 from agents.supplier import SupplierParams
-from model.timeline import NewBattery, Pause, PauseProcess, SupplierRate, TimelineEvent
+from model.timeline import (
+    AttackerRamp,
+    AttackerRate,
+    IntelPause,
+    NewBattery,
+    Pause,
+    PauseProcess,
+    Procurement,
+    SupplierRamp,
+    SupplierRate,
+    TimelineEvent,
+)
 
 
 class Catalog(Params):
@@ -107,6 +118,8 @@ def check_references(s: Scenario) -> list[Problem]:
             need(threat, cat.threats, f"catalog.doctrines.{name}.engage[{i}]", "threat class")
         keys(doctrine.shots_per_target, cat.threats, f"catalog.doctrines.{name}.shots_per_target",
              "threat class")
+        for i, threat in enumerate(doctrine.conserve_engage):
+            need(threat, cat.threats, f"catalog.doctrines.{name}.conserve_engage[{i}]", "threat class")
     for name, btype in cat.battery_types.items():
         path = f"catalog.battery_types.{name}"
         for i, interceptor in enumerate(btype.interceptors):
@@ -160,12 +173,32 @@ def check_references(s: Scenario) -> list[Problem]:
         elif isinstance(event, NewBattery):
             placement(event, path)
             in_calendar(event.date, f"{path}.date")
+        elif isinstance(event, IntelPause):
+            in_calendar(event.start, f"{path}.start")
+            if event.end is not None and event.days is not None:
+                problems.append((f"{path}.days", event.days, "give the pause an end or a length in days, not both"))
+            elif event.end is not None and event.end < event.start:
+                problems.append((f"{path}.end", event.end, f"the pause ends before it starts ({event.start})"))
+        elif isinstance(event, SupplierRamp | AttackerRamp):
+            in_calendar(event.start, f"{path}.start")
+            in_calendar(event.end, f"{path}.end")
+            if event.end < event.start:
+                problems.append((f"{path}.end", event.end, f"the ramp ends before it starts ({event.start})"))
+            if isinstance(event, SupplierRamp):
+                need(event.supplier, suppliers, f"{path}.supplier", "supplier")
+                need(event.interceptor, cat.interceptors, f"{path}.interceptor", "interceptor type")
+            else:
+                need(event.threat, cat.threats, f"{path}.threat", "threat class")
+        elif isinstance(event, Procurement):
+            in_calendar(event.date, f"{path}.date")
+            need(event.supplier, suppliers, f"{path}.supplier", "supplier")
+            keys(event.interceptors, cat.interceptors, f"{path}.interceptors", "interceptor type")
         else:
             in_calendar(event.date, f"{path}.date")
             if isinstance(event, SupplierRate):
                 need(event.supplier, suppliers, f"{path}.supplier", "supplier")
                 need(event.interceptor, cat.interceptors, f"{path}.interceptor", "interceptor type")
-            else:
+            elif isinstance(event, AttackerRate):
                 need(event.threat, cat.threats, f"{path}.threat", "threat class")
     for i, process in enumerate(s.pause_processes):
         need(process.supplier, suppliers, f"pause_processes[{i}].supplier", "supplier")

@@ -13,7 +13,7 @@ import numpy as np
 from pydantic import Field
 
 from agents.battery import BatteryPlacement
-from agents.params import NonNegativeFloat, NonNegativeInt, Params
+from agents.params import NonNegativeFloat, NonNegativeInt, Params, Probability
 
 
 class Pause(Params):
@@ -64,7 +64,85 @@ class AttackerRate(Params):
     note: str = ""
 
 
-TimelineEvent = Annotated[Pause | NewBattery | SupplierRate | AttackerRate, Field(discriminator="event")]
+class IntelPause(Params):
+    """Intelligence sharing stops on `start` and resumes on `end`, or after `days`: less warning before raids.
+
+    While it lasts, every battery's kill probability is multiplied by
+    `kill_factor` and its fire channels per wave by `channel_factor` (rounded).
+    Overlapping pauses multiply. (In March 2025 the US stopped sharing
+    intelligence with Kyiv for about a week.)
+    """
+
+    event: Literal["intel_pause"]
+    start: date
+    end: date | None = None
+    days: NonNegativeInt | None = None
+    kill_factor: Probability = 0.8
+    channel_factor: Probability = 1.0
+    note: str = ""
+
+    @property
+    def resumes(self) -> date | None:
+        """The day sharing resumes."""
+        return self.start + timedelta(days=self.days) if self.days is not None else self.end
+
+
+class SupplierRamp(Params):
+    """A supplier's daily production of one type moves in a straight line from `start` to `end` (production race).
+
+    Applied as a rate change every `step_days`; from `end` on the rate is `to_per_day`.
+    """
+
+    event: Literal["supplier_ramp"]
+    supplier: str
+    interceptor: str
+    start: date
+    end: date
+    from_per_day: NonNegativeFloat
+    to_per_day: NonNegativeFloat
+    step_days: int = Field(7, ge=1)
+    note: str = ""
+
+
+class AttackerRamp(Params):
+    """The attacker's daily production of one class moves in a straight line from `start` to `end`."""
+
+    event: Literal["attacker_ramp"]
+    threat: str
+    start: date
+    end: date
+    from_per_day: NonNegativeFloat
+    to_per_day: NonNegativeFloat
+    step_days: int = Field(7, ge=1)
+    note: str = ""
+
+
+class Procurement(Params):
+    """Interceptors bought on `date` (by the defender, or a donor on its behalf), shipped by `supplier`.
+
+    They leave at once and land `lead_time_days` later like any shipment of
+    that supplier (a pause of the supplier holds them at its depot).
+    """
+
+    event: Literal["procurement"]
+    date: date
+    supplier: str
+    interceptors: dict[str, NonNegativeInt] = Field(min_length=1)
+    lead_time_days: NonNegativeInt = 0
+    payer: str = ""
+    note: str = ""
+
+
+def ramp_steps(start: int, end: int, low: float, high: float, step: int) -> list[tuple[int, float]]:
+    """(day, rate) pairs of a straight-line ramp from day `start` (rate `low`) to day `end` (rate `high`)."""
+    if end <= start:
+        return [(start, high)]
+    days = [*range(start, end, step), end]
+    return [(d, low + (high - low) * (d - start) / (end - start)) for d in days]
+
+
+TimelineEvent = Annotated[Pause | NewBattery | SupplierRate | AttackerRate | IntelPause | SupplierRamp | AttackerRamp
+                          | Procurement, Field(discriminator="event")]
 
 
 class PauseProcess(Params):
