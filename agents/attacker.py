@@ -80,6 +80,22 @@ class Replay(Params):
     include_regional: bool = Field(False, description="Count regional commands' rows too (they double-count).")
 
 
+class Adaptation(Params):
+    """The attacker learns from outcomes: it shifts its mix toward what gets through.
+
+    It sees what an attacker would see, outcomes and never the defender's
+    stocks: the share of each class that got through over the last
+    `window_days`. Missile launches are shared between cruise and ballistic in
+    proportion to (share that got through)**`strength` times the planned
+    numbers, keeping the planned total; the decoy share of a swarm grows with
+    the share of drones being stopped, up to `max_decoy_share`.
+    """
+
+    window_days: int = Field(14, ge=1)
+    strength: NonNegativeFloat = 1.0
+    max_decoy_share: Probability = 0.8
+
+
 class AttackerParams(Params):
     """Everything the attacker decides or is given, per scenario.
 
@@ -90,6 +106,15 @@ class AttackerParams(Params):
 
     mode: Literal["drawn", "replay"] = "drawn"
     replay: Replay | None = None
+    strategy: Literal["steady", "stockpile_and_salvo"] = Field(
+        "steady", description="steady: routine nights plus salvos; stockpile_and_salvo: drones and decoys are "
+                              "held back on routine nights and a salvo launches `salvo_stockpile_share` of them.")
+    salvo_stockpile_share: Probability = Field(
+        0.5, description="Under stockpile_and_salvo, the share of the drone and decoy stockpile a salvo launches.")
+    targeting: Literal["value", "spread", "thinnest"] = Field(
+        "value", description="value: sites weighted by value**concentration; spread: every site alike; thinnest: "
+                             "value**concentration over (1 + batteries covering the route), as seen from outside.")
+    adaptation: Adaptation | None = Field(None, description="Shift the mix toward what gets through (None: fixed).")
 
     initial_stockpile: dict[str, NonNegativeInt]
     production_per_day: dict[str, NonNegativeFloat]
@@ -147,6 +172,19 @@ class Attacker(Agent):
         self._salvo_missiles = _vector(params.salvo.missiles, self.class_names)
         mix = _vector(params.salvo.swarm_mix, self.class_names)
         self._swarm_mix = mix / mix.sum()  # validated to sum to 1 within 1e-6; numpy wants 1e-12
+        self._planned_swarm_mix = self._swarm_mix.copy()
+        self._planned_routine = self._routine_mean.copy()
+        self._planned_salvo = self._salvo_missiles.copy()
+        self._swarm_classes = mix > 0
+        if params.strategy == "stockpile_and_salvo":
+            self._routine_mean[self._swarm_classes] = 0.0  # drones and decoys wait for the salvo
+        names = self.class_names
+        self._missiles = np.array([t.ballistic or (n == "cruise") for n, t in threats.items()])
+        self._decoy = np.array([t.mimics is not None for t in threats.values()])
+        self._drone = np.array([any(t.mimics == n for t in threats.values()) for n in names])
+        window = params.adaptation.window_days if params.adaptation else 1
+        self._seen_launched = np.zeros((window, len(names)))
+        self._seen_leaked = np.zeros((window, len(names)))
         self._no_swarm = np.zeros(len(self.class_names), dtype=np.int64)
         wave_shares = np.array([params.waves.get(name, [1.0] + [0.0] * (self.n_waves - 1))
                                 for name in self.class_names])
@@ -175,6 +213,48 @@ class Attacker(Agent):
         self.salvo_tonight = True
         self.model.schedule_on_day(self.call_salvo, self.model.day + self._days_to_next_salvo())
 
+    def set_route_weights(self, weights: np.ndarray) -> None:
+        """Aim at routes in proportion to `weights` (targeting that follows what the attacker sees)."""
+        self._route_weights = weights / weights.sum()
+
+    def observe(self, launched: np.ndarray, leaked: np.ndarray) -> None:
+        """Remember the night's outcome by class: what was launched and what got through."""
+        slot = self._nights % len(self._seen_launched)
+        self._seen_launched[slot] = launched
+        self._seen_leaked[slot] = leaked
+
+    def leak_rates(self) -> np.ndarray:
+        """Share of each class that got through over the remembered nights.
+
+        Counted with one pseudo-leaker and one pseudo-kill (Laplace's rule), so a
+        class not launched lately reads 0.5 and is tried again rather than dropped for good.
+        """
+        return (self._seen_leaked.sum(axis=0) + 1.0) / (self._seen_launched.sum(axis=0) + 2.0)
+
+    def adapt(self) -> None:
+        """Shift tonight's mix toward what has been getting through (see `Adaptation`)."""
+        adaptation = self.params.adaptation
+        rates = self.leak_rates()
+        missiles = self._missiles
+        if missiles.sum() >= 2:
+            pull = np.power(rates[missiles], adaptation.strength)
+            for planned, current in ((self._planned_routine, self._routine_mean),
+                                     (self._planned_salvo, self._salvo_missiles)):
+                weight = pull * planned[missiles]
+                if weight.sum() > 0:
+                    current[missiles] = weight / weight.sum() * planned[missiles].sum()
+        drone = self._drone
+        if drone.any() and self._decoy.any():
+            stopped = 1.0 - float(rates[drone].mean())
+            planned = self._planned_swarm_mix[self._decoy].sum()
+            share = min(planned * (1.0 + adaptation.strength * (stopped - 0.5)), adaptation.max_decoy_share)
+            share = max(share, 0.0)
+            mix = self._planned_swarm_mix.copy()
+            real = mix[self._swarm_classes & ~self._decoy].sum()
+            mix[self._decoy] *= share / planned if planned > 0 else 0.0
+            mix[self._swarm_classes & ~self._decoy] *= (1.0 - share) / real if real > 0 else 0.0
+            self._swarm_mix = mix / mix.sum()
+
     def set_production(self, threat_class: str, per_day: float) -> None:
         """Change the daily production of one class (a timeline event)."""
         self.production[self.class_names.index(threat_class)] = per_day
@@ -201,11 +281,17 @@ class Attacker(Agent):
             self._nights += 1
             return self._raid
         rng = self.model.rng
+        if self.params.adaptation is not None and self._nights:
+            self.adapt()
         if self.salvo_tonight:
             self.salvo_tonight = False
             salvo = self.params.salvo
-            low, high = salvo.swarm_size
-            swarm = rng.multinomial(rng.integers(low, high + 1), self._swarm_mix)
+            if self.params.strategy == "stockpile_and_salvo":
+                held = int(self.stockpile[self._swarm_classes].sum())
+                swarm = rng.multinomial(int(held * self.params.salvo_stockpile_share), self._swarm_mix)
+            else:
+                low, high = salvo.swarm_size
+                swarm = rng.multinomial(rng.integers(low, high + 1), self._swarm_mix)
             mean, dispersion = self._salvo_missiles, salvo.dispersion
         else:
             swarm = self._no_swarm

@@ -109,6 +109,26 @@ class DefenderBattery(CellAgent):
         self.magazine = magazine
         self.cell = cell
 
+    moving: bool = False
+
+    def start_move(self, cell, move_days: int) -> None:
+        """Leave for `cell`: out of the fight (no fire, no deliveries) until it arrives `move_days` later."""
+        self.moving = True
+        self._destination = cell
+        defence = self.model.air_defence
+        defence.active[self.index] = False
+        self.model.routes_changed()
+        self.model.schedule_event(self.arrive, after=move_days)
+
+    def arrive(self) -> None:
+        """Set up at the destination and rejoin the fight."""
+        self.cell = self._destination
+        defence = self.model.air_defence
+        defence.positions[self.index] = self.cell.coordinate
+        defence.active[self.index] = True
+        self.moving = False
+        self.model.routes_changed()
+
     @property
     def is_ew(self) -> bool:
         """An EW unit jams instead of firing."""

@@ -11,7 +11,7 @@ from datetime import timedelta
 import numpy as np
 from mesa import Model
 from mesa.discrete_space import OrthogonalMooreGrid
-from mesa.time import Priority
+from mesa.time import Priority, Schedule
 
 from agents import Attacker, DefendedSite, DefenderBattery, Supplier
 from model.air_defence import AirDefence
@@ -69,9 +69,8 @@ class AirCampaign(Model):
                       for k, s in enumerate(scenario.sites)]
         self._build_routes()
         self._build_air_defence()
-        self.attacker = Attacker(self, scenario.attacker, scenario.catalog.threats,
-                                 route_weights(self.route_site, self.site_values,
-                                               scenario.attacker.concentration), self._replayed_nights())
+        self.attacker = Attacker(self, scenario.attacker, scenario.catalog.threats, self._aim(),
+                                 self._replayed_nights())
         names = self.air_defence.interceptor_names
         # (book, supplier, interceptor type): each supplier keeps its books in its own rows
         self.logistics = np.zeros((len(LOGISTICS_BOOKS), len(scenario.suppliers), len(names)), dtype=np.int64)
@@ -84,6 +83,9 @@ class AirCampaign(Model):
         self.timeline: list[ScheduledAction] = []
         self._warning_losses: list[IntelPause] = []
         self._schedule_timeline()
+        if scenario.relocation is not None:
+            every = scenario.relocation.every_days
+            self._relocating = self.schedule_recurring(self.relocate, Schedule(interval=every, start=every + 0.5))
 
     # ------------------------------------------------------------------ building
     def _build_routes(self) -> None:
@@ -97,6 +99,17 @@ class AirCampaign(Model):
         """Threats launched last night on each route (launch area to site); for views."""
         self.night_leaked = np.zeros(len(self.route_site), dtype=np.int64)
         """Threats that got through last night on each route."""
+
+    def _aim(self) -> np.ndarray:
+        """The attacker's weight on each route, by its targeting rule (what it can see: sites and batteries)."""
+        attacker = self.config.attacker
+        if attacker.targeting == "spread":
+            return route_weights(self.route_site, self.site_values, 0.0)
+        weights = route_weights(self.route_site, self.site_values, attacker.concentration)
+        if attacker.targeting == "thinnest":
+            defenders = (self.air_defence.layers >= 0).sum(axis=1)
+            weights = weights / (1.0 + defenders)
+        return weights
 
     def _replayed_nights(self) -> np.ndarray | None:
         """In replay mode, the observed launches of every night by the catalog's classes; else None."""
@@ -121,6 +134,7 @@ class AirCampaign(Model):
     def _build_air_defence(self) -> None:
         placements = list(self.config.batteries)
         arriving = [e for e in self.config.timeline if isinstance(e, NewBattery)]
+        arriving += [b for e in self.config.timeline if isinstance(e, Procurement) for b in e.batteries]
         order = np.argsort(-self.site_values[self.route_site], kind="stable")
         self.air_defence = AirDefence(self.config.catalog, len(placements) + len(arriving),
                                       self.route_origin, self.route_target, order, self.route_site)
@@ -151,6 +165,8 @@ class AirCampaign(Model):
         np.logical_or.at(covers, self.route_site, on_route)
         self.covered_value = self.site_values @ covers
         """Per battery row: the summed value of the defended sites whose routes it covers."""
+        if getattr(self, "attacker", None) is not None and self.config.attacker.targeting == "thinnest":
+            self.attacker.set_route_weights(self._aim())
 
     def batteries_firing(self, interceptor: int) -> tuple[np.ndarray, np.ndarray]:
         """Rows of the batteries in the theatre that fire interceptor type `interceptor`, and their launcher rounds."""
@@ -244,15 +260,49 @@ class AirCampaign(Model):
                     self._plan(day, f"attacker ramps to {rate:.2f} {event.threat}/day",
                                self.attacker.set_production, event.threat, rate)
             elif isinstance(event, Procurement):
-                rounds = np.array([event.interceptors.get(n, 0) for n in self.air_defence.interceptor_names],
-                                  dtype=np.int64)
-                self._plan(cfg.day_of(event.date), f"{event.payer or 'the defender'} buys from {event.supplier}",
+                names = self.air_defence.interceptor_names
+                rounds = np.array([event.interceptors.get(n, 0) for n in names], dtype=np.int64)
+                if event.budget_usd > 0:
+                    cost = cfg.catalog.interceptors[event.budget_interceptor].cost_usd
+                    rounds[names.index(event.budget_interceptor)] += int(event.budget_usd // cost) if cost else 0
+                buyer = event.payer or "the defender"
+                self._plan(cfg.day_of(event.date), f"{buyer} buys from {event.supplier}",
                            self.suppliers[event.supplier].ship, rounds, event.lead_time_days)
+                for battery in event.batteries:
+                    row = self.air_defence.add(battery.type, battery.doctrine, battery.cell)
+                    self._plan(cfg.day_of(event.date) + event.lead_time_days, f"{battery.type} bought by {buyer}",
+                               self.deploy_battery, row, battery)
         for process in cfg.pause_processes:
             supplier = self.suppliers[process.supplier]
             for start, end in draw_pauses(process, self.horizon, self.rng):
                 self._plan(start, f"drawn pause of {process.supplier}", supplier.pause)
                 self._plan(end, f"end of drawn pause of {process.supplier}", supplier.resume)
+
+    def routes_changed(self) -> None:
+        """A battery left or joined the fight: recompute the routes it covers, and let deliveries find it."""
+        self._takers = {}
+        self._update_routes()
+
+    def relocate(self) -> None:
+        """Move batteries of the relocation types toward the site that recent raids damaged most."""
+        rule = self.config.relocation
+        d = self.days_done
+        if d == 0:
+            return
+        recent = self._site_damage[max(d - rule.window_days, 0):d].sum(axis=0)
+        if recent.max() <= 0:
+            return
+        target = int(np.argmax(recent))
+        cell = self.grid[tuple(self.config.sites[target].cell)]
+        movable = [b for b in self.agents_by_type.get(DefenderBattery, [])
+                   if b.type_name in rule.types and not b.moving and b.cell is not cell
+                   and self.air_defence.active[b.index]]
+        nearest = [int(np.argmin([abs(b.cell.coordinate[0] - s.cell[0]) + abs(b.cell.coordinate[1] - s.cell[1])
+                                  for s in self.config.sites])) for b in movable]
+        ranked = sorted(zip(movable, nearest, strict=True), key=lambda pair: recent[pair[1]])
+        for battery, home in ranked[: rule.moves]:
+            if recent[home] < recent[target]:
+                battery.start_move(cell, rule.move_days)
 
     def lose_warning(self, event: IntelPause) -> None:
         """Intelligence sharing stops: less warning, so lower kill probabilities and fewer fire channels."""
@@ -294,6 +344,7 @@ class AirCampaign(Model):
         self.air_defence.resolve(raid, self._night_seeds[d], night[1], night[2], night[3], self._fired[d],
                                  self._site_damage[d])
         np.sum(raid, axis=(1, 2), out=self.night_leaked)  # what got through, per route
+        self.attacker.observe(night[0], night[3])
         self.site_damage += self._site_damage[d]  # every site's damage is a view of this array
         self._record_stocks(d)
         self.days_done += 1

@@ -12,7 +12,7 @@ from pydantic import Field
 
 from agents.attacker import AttackerParams, ThreatClass
 from agents.battery import BatteryPlacement, BatteryType, Doctrine, InterceptorType
-from agents.params import Cell, Params, PositiveInt
+from agents.params import Cell, NonNegativeInt, Params, PositiveInt
 from agents.site import SiteParams
 from agents.supplier import SupplierParams
 from model.timeline import (
@@ -46,6 +46,21 @@ class GridParams(Params):
     launch_areas: list[Cell] = Field(min_length=1)
 
 
+class Relocation(Params):
+    """Batteries of `types` move toward where recent raids did most damage (none move by default).
+
+    Every `every_days`, the site with the most damage over the last
+    `window_days` draws up to `moves` batteries of those types from the sites
+    that suffered least; each is out of the fight for `move_days` on the way.
+    """
+
+    types: list[str] = Field(min_length=1)
+    every_days: int = Field(14, ge=1)
+    window_days: int = Field(14, ge=1)
+    move_days: NonNegativeInt = 3
+    moves: int = Field(1, ge=1)
+
+
 class Scenario(Params):
     """A whole campaign as data: calendar, catalog, grid, forces, suppliers and timeline."""
 
@@ -61,6 +76,7 @@ class Scenario(Params):
     suppliers: list[SupplierParams] = Field(default_factory=list)
     timeline: list[TimelineEvent] = Field(default_factory=list)
     pause_processes: list[PauseProcess] = Field(default_factory=list)
+    relocation: Relocation | None = None
 
     @property
     def horizon(self) -> int:
@@ -193,6 +209,17 @@ def check_references(s: Scenario) -> list[Problem]:
             in_calendar(event.date, f"{path}.date")
             need(event.supplier, suppliers, f"{path}.supplier", "supplier")
             keys(event.interceptors, cat.interceptors, f"{path}.interceptors", "interceptor type")
+            if event.budget_usd > 0:
+                if event.budget_interceptor is None:
+                    problems.append((f"{path}.budget_interceptor", None, "a budget needs the interceptor it buys"))
+                else:
+                    need(event.budget_interceptor, cat.interceptors, f"{path}.budget_interceptor",
+                         "interceptor type")
+            for k, battery in enumerate(event.batteries):
+                placement(battery, f"{path}.batteries[{k}]")
+            if not (event.interceptors or event.budget_usd > 0 or event.batteries):
+                problems.append((path, event.note or event.date, "buys nothing: give interceptors, a budget or "
+                                                                 "batteries"))
         else:
             in_calendar(event.date, f"{path}.date")
             if isinstance(event, SupplierRate):
@@ -200,6 +227,9 @@ def check_references(s: Scenario) -> list[Problem]:
                 need(event.interceptor, cat.interceptors, f"{path}.interceptor", "interceptor type")
             elif isinstance(event, AttackerRate):
                 need(event.threat, cat.threats, f"{path}.threat", "threat class")
+    if s.relocation is not None:
+        for i, name in enumerate(s.relocation.types):
+            need(name, cat.battery_types, f"relocation.types[{i}]", "battery type")
     for i, process in enumerate(s.pause_processes):
         need(process.supplier, suppliers, f"pause_processes[{i}].supplier", "supplier")
     return problems

@@ -118,16 +118,23 @@ class AttackerRamp(Params):
 
 
 class Procurement(Params):
-    """Interceptors bought on `date` (by the defender, or a donor on its behalf), shipped by `supplier`.
+    """Interceptors or batteries bought on `date` from `supplier`, by the defender or a donor on its behalf.
 
-    They leave at once and land `lead_time_days` later like any shipment of
-    that supplier (a pause of the supplier holds them at its depot).
+    (Germany bought Patriots for Ukraine this way in 2025.) Interceptors
+    (`interceptors`, and `budget_usd` spent on `budget_interceptor` at its
+    catalog cost) leave at once and land `lead_time_days` later like any
+    shipment of that supplier (its pauses hold them at its depot); `batteries`
+    arrive with their magazines `lead_time_days` later.
     """
 
     event: Literal["procurement"]
     date: date
     supplier: str
-    interceptors: dict[str, NonNegativeInt] = Field(min_length=1)
+    interceptors: dict[str, NonNegativeInt] = Field(default_factory=dict)
+    budget_usd: NonNegativeFloat = Field(0.0, description="Spent on `budget_interceptor` at its catalog cost.")
+    budget_interceptor: str | None = None
+    batteries: list[BatteryPlacement] = Field(default_factory=list, description="Fire units bought, arriving "
+                                                                                 "after the lead time.")
     lead_time_days: NonNegativeInt = 0
     payer: str = ""
     note: str = ""
