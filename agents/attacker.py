@@ -91,9 +91,9 @@ class Adaptation(Params):
     the share of drones being stopped, up to `max_decoy_share`.
     """
 
-    window_days: int = Field(14, ge=1)
-    strength: NonNegativeFloat = 1.0
-    max_decoy_share: Probability = 0.8
+    window_days: int = Field(14, ge=1, description="Nights of outcomes the attacker remembers.")
+    strength: NonNegativeFloat = Field(1.0, description="How hard it shifts (0: not at all).")
+    max_decoy_share: Probability = Field(0.8, description="The decoy share of a swarm never goes above this.")
 
 
 class AttackerParams(Params):

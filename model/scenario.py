@@ -54,11 +54,11 @@ class Relocation(Params):
     that suffered least; each is out of the fight for `move_days` on the way.
     """
 
-    types: list[str] = Field(min_length=1)
-    every_days: int = Field(14, ge=1)
-    window_days: int = Field(14, ge=1)
-    move_days: NonNegativeInt = 3
-    moves: int = Field(1, ge=1)
+    types: list[str] = Field(min_length=1, description="Battery types that may move.")
+    every_days: int = Field(14, ge=1, description="Days between decisions to move.")
+    window_days: int = Field(14, ge=1, description="Days of damage the decision looks back on.")
+    move_days: NonNegativeInt = Field(3, description="Days a moving battery is out of the fight.")
+    moves: int = Field(1, ge=1, description="Batteries moved at most per decision.")
 
 
 class Scenario(Params):
@@ -76,7 +76,7 @@ class Scenario(Params):
     suppliers: list[SupplierParams] = Field(default_factory=list)
     timeline: list[TimelineEvent] = Field(default_factory=list)
     pause_processes: list[PauseProcess] = Field(default_factory=list)
-    relocation: Relocation | None = None
+    relocation: Relocation | None = Field(None, description="Batteries moving toward recent damage (none: fixed).")
 
     @property
     def horizon(self) -> int:

@@ -77,8 +77,8 @@ class IntelPause(Params):
     start: date
     end: date | None = None
     days: NonNegativeInt | None = None
-    kill_factor: Probability = 0.8
-    channel_factor: Probability = 1.0
+    kill_factor: Probability = Field(0.8, description="Kill probabilities are multiplied by this while it lasts.")
+    channel_factor: Probability = Field(1.0, description="Fire channels per wave are multiplied by this.")
     note: str = ""
 
     @property
@@ -100,7 +100,7 @@ class SupplierRamp(Params):
     end: date
     from_per_day: NonNegativeFloat
     to_per_day: NonNegativeFloat
-    step_days: int = Field(7, ge=1)
+    step_days: int = Field(7, ge=1, description="Days between the rate changes that make up the ramp.")
     note: str = ""
 
 
