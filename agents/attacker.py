@@ -96,6 +96,21 @@ class Adaptation(Params):
     max_decoy_share: Probability = Field(0.8, description="The decoy share of a swarm never goes above this.")
 
 
+class BatteryStrikes(Params):
+    """Missiles aimed at the batteries themselves, on salvo nights.
+
+    Each salvo night, `missiles` ballistic missiles from the stockpile fly at
+    batteries of `types` chosen at random; the battery fires at the one
+    coming for it (its doctrine's shots per ballistic missile), and one that
+    gets through destroys its launchers with `destroy_probability`: the
+    battery is out of the fight for good and its rounds are lost.
+    """
+
+    types: list[str] = Field(default_factory=lambda: ["patriot"], description="Battery types aimed at.")
+    missiles: NonNegativeInt = Field(2, description="Ballistic missiles aimed at batteries per salvo night.")
+    destroy_probability: Probability = Field(0.3, description="Chance a missile that gets through destroys it.")
+
+
 class AttackerParams(Params):
     """Everything the attacker decides or is given, per scenario.
 
@@ -115,6 +130,7 @@ class AttackerParams(Params):
         "value", description="value: sites weighted by value**concentration; spread: every site alike; thinnest: "
                              "value**concentration over (1 + batteries covering the route), as seen from outside.")
     adaptation: Adaptation | None = Field(None, description="Shift the mix toward what gets through (None: fixed).")
+    battery_strikes: BatteryStrikes | None = Field(None, description="Missiles aimed at batteries (None: none).")
 
     initial_stockpile: dict[str, NonNegativeInt]
     production_per_day: dict[str, NonNegativeFloat]

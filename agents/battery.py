@@ -110,6 +110,35 @@ class DefenderBattery(CellAgent):
         self.cell = cell
 
     moving: bool = False
+    destroyed: bool = False
+
+    def defend_against(self, threat: int, rng) -> tuple[bool, int, int]:
+        """Fire at one missile coming for this battery: (killed, round type fired or -1, rounds fired).
+
+        The first round type in the battery's order that can hit it and is in
+        the magazine is used, its doctrine's shots per target at once.
+        """
+        defence = self.model.air_defence
+        row = self.index
+        shots = int(defence.shots_per_target[row, threat])
+        for i in defence.preference[row]:
+            if i < 0:
+                break
+            p = defence.kill_probability[i, threat] * defence.effectiveness[row]
+            if p > 0 and self.magazine[i] > 0:
+                used = int(min(shots, self.magazine[i]))
+                self.magazine[i] -= used
+                return bool(rng.random() < 1.0 - (1.0 - p) ** used), int(i), used
+        return False, -1, 0
+
+    def destroy(self) -> np.ndarray:
+        """Launchers destroyed: out of the fight for good; returns the rounds lost with it."""
+        lost = self.magazine.copy()
+        self.magazine[:] = 0
+        self.destroyed = True
+        self.model.air_defence.active[self.index] = False
+        self.model.routes_changed()
+        return lost
 
     def start_move(self, cell, move_days: int) -> None:
         """Leave for `cell`: out of the fight (no fire, no deliveries) until it arrives `move_days` later."""

@@ -186,6 +186,7 @@ class AirCampaign(Model):
         self._stock = book.add_block("stock", types)
         self._logistics = book.add_stack(LOGISTICS_BOOKS, types, cumulative=("dispatched", "delivered"))
         self._added = book.add_block("added_with_batteries", types)
+        self._lost = book.add_block("lost_with_batteries", types)
         self._site_damage = book.add_block("damage_at", [s.name for s in self.sites], float)
         self._undefended = book.add_block("damage_undefended_at", [s.name for s in self.sites], float)
         self._salvo = book.add_block("salvo", [""], bool)
@@ -278,6 +279,28 @@ class AirCampaign(Model):
                 self._plan(start, f"drawn pause of {process.supplier}", supplier.pause)
                 self._plan(end, f"end of drawn pause of {process.supplier}", supplier.resume)
 
+    def _strike_batteries(self, d: int, night: np.ndarray) -> None:
+        """Salvo night: missiles from the ballistic stockpile at batteries; each defends itself (see BatteryStrikes)."""
+        rule = self.config.attacker.battery_strikes
+        threat = int(np.flatnonzero(self.air_defence.is_ballistic)[0])
+        for _ in range(rule.missiles):
+            targets = [b for b in self.agents_by_type.get(DefenderBattery, [])
+                       if b.type_name in rule.types and self.air_defence.active[b.index]]
+            if not targets or self.attacker.stockpile[threat] <= 0:
+                return
+            battery = targets[int(self.rng.integers(len(targets)))]
+            self.attacker.stockpile[threat] -= 1
+            night[0, threat] += 1
+            killed, round_type, rounds = battery.defend_against(threat, self.rng)
+            if rounds:
+                self._fired[d, round_type] += rounds
+            if killed:
+                night[1, threat] += 1
+                continue
+            night[3, threat] += 1
+            if self.rng.random() < rule.destroy_probability:
+                self._lost[d] += battery.destroy()
+
     def routes_changed(self) -> None:
         """A battery left or joined the fight: recompute the routes it covers, and let deliveries find it."""
         self._takers = {}
@@ -344,6 +367,8 @@ class AirCampaign(Model):
         self.air_defence.resolve(raid, self._night_seeds[d], night[1], night[2], night[3], self._fired[d],
                                  self._site_damage[d])
         np.sum(raid, axis=(1, 2), out=self.night_leaked)  # what got through, per route
+        if self._salvo[d, 0] and self.config.attacker.battery_strikes is not None:
+            self._strike_batteries(d, night)
         self.attacker.observe(night[0], night[3])
         self.site_damage += self._site_damage[d]  # every site's damage is a view of this array
         self._record_stocks(d)

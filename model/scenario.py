@@ -227,6 +227,11 @@ def check_references(s: Scenario) -> list[Problem]:
                 need(event.interceptor, cat.interceptors, f"{path}.interceptor", "interceptor type")
             elif isinstance(event, AttackerRate):
                 need(event.threat, cat.threats, f"{path}.threat", "threat class")
+    if s.attacker.battery_strikes is not None:
+        for i, name in enumerate(s.attacker.battery_strikes.types):
+            need(name, cat.battery_types, f"attacker.battery_strikes.types[{i}]", "battery type")
+        if not any(t.ballistic for t in cat.threats.values()):
+            problems.append(("attacker.battery_strikes", "...", "strikes need a ballistic threat class"))
     if s.relocation is not None:
         for i, name in enumerate(s.relocation.types):
             need(name, cat.battery_types, f"relocation.types[{i}]", "battery type")

@@ -59,7 +59,8 @@ def test_interceptors_are_conserved_by_type_every_day(year):
     came_in = (initial + block(daily, "dispatched", types).cumsum(axis=0)
                + block(daily, "added_with_batteries", types).cumsum(axis=0))
     accounted = (block(daily, "fired", types).cumsum(axis=0) + block(daily, "stock", types)
-                 + block(daily, "in_transit", types) + block(daily, "held", types))
+                 + block(daily, "in_transit", types) + block(daily, "held", types)
+                 + block(daily, "lost_with_batteries", types).cumsum(axis=0))
     np.testing.assert_array_equal(came_in, accounted)
     assert block(daily, "fired", types).sum() > 0
     assert block(daily, "dispatched", types).sum() > 0

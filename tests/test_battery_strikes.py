@@ -1,0 +1,80 @@
+"""Strikes on batteries: missiles from the ballistic stockpile at batteries, which defend themselves."""
+
+import numpy as np
+import pytest
+
+from agents import DefenderBattery
+from model import AirCampaign, ScenarioError, build_scenario, scenario_data
+
+
+def strikes_scenario(**rule):
+    raw, source = scenario_data("baseline-2025")
+    raw["end"] = raw["start"].replace(month=4, day=30)
+    raw["attacker"]["battery_strikes"] = {"types": ["patriot", "medium_sam"], "missiles": 3,
+                                          "destroy_probability": 1.0, **rule}
+    return build_scenario(raw, source)
+
+
+def books(daily, types, name):
+    return daily[[f"{name}_{t}" for t in types]].to_numpy()
+
+
+def test_strikes_destroy_batteries_and_their_rounds_are_accounted_for():
+    campaign = AirCampaign(strikes_scenario(), rng=3).run()
+    daily, types = campaign.daily(), campaign.air_defence.interceptor_names
+    destroyed = [b for b in campaign.agents_by_type[DefenderBattery] if b.destroyed]
+    assert destroyed, "no battery was destroyed with destroy_probability 1"
+    for battery in destroyed:
+        assert not campaign.air_defence.active[battery.index] and battery.magazine.sum() == 0
+        assert battery.type_name in ("patriot", "medium_sam")
+    came_in = (campaign.initial_stock + books(daily, types, "dispatched").cumsum(axis=0)
+               + books(daily, types, "added_with_batteries").cumsum(axis=0))
+    accounted = (books(daily, types, "fired").cumsum(axis=0) + books(daily, types, "stock")
+                 + books(daily, types, "in_transit") + books(daily, types, "held")
+                 + books(daily, types, "lost_with_batteries").cumsum(axis=0))
+    np.testing.assert_array_equal(came_in, accounted)
+    assert books(daily, types, "lost_with_batteries").sum() > 0
+
+
+def test_strike_missiles_come_out_of_the_stockpile_and_are_counted_as_launched():
+    campaign = AirCampaign(strikes_scenario(destroy_probability=0.0), rng=5)
+    ballistic = campaign.air_defence.class_names.index("ballistic")
+    strike_nights = 0
+    while campaign.days_done < campaign.horizon:
+        before = int(campaign.attacker.stockpile[ballistic])
+        campaign.step()
+        d = campaign.days_done - 1
+        produced = int(campaign.attacker._whole[ballistic])
+        launched = int(campaign.ledger["launched"][d, ballistic])
+        assert campaign.attacker.stockpile[ballistic] == before + produced - launched >= 0
+        if campaign.ledger["salvo"][d, 0]:
+            strike_nights += 1
+            assert launched >= campaign.attacker.launched[ballistic] + 3  # the night's raid plus three strikes
+        else:
+            assert launched == campaign.attacker.launched[ballistic]
+    assert strike_nights > 0
+    assert not any(b.destroyed for b in campaign.agents_by_type[DefenderBattery])
+    daily = campaign.daily()
+    classes = campaign.air_defence.class_names
+    np.testing.assert_array_equal(daily[[f"launched_{c}" for c in classes]].to_numpy(),
+                                  daily[[f"neutralised_{c}" for c in classes]].to_numpy()
+                                  + daily[[f"leaked_{c}" for c in classes]].to_numpy())
+
+
+def test_a_destroyed_battery_takes_no_deliveries_and_never_fires_again():
+    campaign = AirCampaign(strikes_scenario(), rng=3)
+    while not any(b.destroyed for b in campaign.agents_by_type[DefenderBattery]):
+        campaign.step()
+    battery = next(b for b in campaign.agents_by_type[DefenderBattery] if b.destroyed)
+    campaign.run(30)
+    assert battery.magazine.sum() == 0 and not campaign.air_defence.active[battery.index]
+    for interceptor in range(len(campaign.air_defence.interceptor_names)):
+        rows, _ = campaign.batteries_firing(interceptor)
+        assert battery.index not in rows
+
+
+def test_an_unknown_battery_type_is_named():
+    raw, source = scenario_data("baseline-2025")
+    raw["attacker"]["battery_strikes"] = {"types": ["patriott"]}
+    with pytest.raises(ScenarioError, match=r"attacker\.battery_strikes\.types\[0\]"):
+        build_scenario(raw, source)
