@@ -259,6 +259,8 @@ class Attacker(Agent):
                 weight = pull * planned[missiles]
                 if weight.sum() > 0:
                     current[missiles] = weight / weight.sum() * planned[missiles].sum()
+            if self.params.strategy == "stockpile_and_salvo":
+                self._routine_mean[self._swarm_classes] = 0.0  # what rides in the swarm still waits for the salvo
         drone = self._drone
         if drone.any() and self._decoy.any():
             stopped = 1.0 - float(rates[drone].mean())

@@ -63,8 +63,9 @@ def draw_raid(mean, dispersion, extra, stockpile, route_weights, wave_shares, se
     n_classes = wave_shares.shape[0]
     n_routes = len(route_weights)
     raid[:] = 0
-    for c in range(n_classes):
+    for c in range(n_classes):  # every count first: where threats go never changes how many fly (common numbers)
         launched[c] = min(extra[c] + _negative_binomial(mean[c], dispersion), stockpile[c])
+    for c in range(n_classes):
         if launched[c] == 0:
             continue
         by_route[:] = 0
