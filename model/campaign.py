@@ -305,6 +305,8 @@ class AirCampaign(Model):
         """A battery left or joined the fight: recompute the routes it covers, and let deliveries find it."""
         self._takers = {}
         self._update_routes()
+        for supplier in self.suppliers.values():  # rounds held for want of a battery go out to one that arrived
+            supplier.schedule_release()
 
     def relocate(self) -> None:
         """Move batteries of the relocation types toward the site that recent raids damaged most."""

@@ -217,9 +217,9 @@ def check_references(s: Scenario) -> list[Problem]:
                          "interceptor type")
             for k, battery in enumerate(event.batteries):
                 placement(battery, f"{path}.batteries[{k}]")
-            if not (event.interceptors or event.budget_usd > 0 or event.batteries):
-                problems.append((path, event.note or event.date, "buys nothing: give interceptors, a budget or "
-                                                                 "batteries"))
+            if not (event.interceptors or event.budget_interceptor or event.budget_usd > 0 or event.batteries):
+                problems.append((path, event.note or event.date, "names nothing to buy: give interceptors, a "
+                                                                 "budget_interceptor or batteries"))
         else:
             in_calendar(event.date, f"{path}.date")
             if isinstance(event, SupplierRate):

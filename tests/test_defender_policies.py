@@ -605,12 +605,19 @@ def test_interceptors_are_conserved_every_day_with_procurement(tiny):
     np.testing.assert_array_equal(campaign.air_defence.stock.sum(axis=0), block("stock")[-1])
 
 
-def test_a_procurement_that_buys_nothing_is_named(tiny):
+def test_a_procurement_that_names_nothing_to_buy_is_named(tiny):
     tiny["timeline"] = [procurement(tiny, 5, 4, note="empty order")]
     with pytest.raises(ScenarioError) as caught:
         build_scenario(tiny)
     assert problem_keys(caught.value) == ["timeline[0]"]
-    assert "buys nothing" in str(caught.value)
+    assert "names nothing to buy" in str(caught.value)
+
+
+def test_a_zero_budget_is_a_valid_sweep_level_that_buys_nothing(tiny):
+    tiny["timeline"] = [procurement(tiny, 5, 4, budget_usd=0.0, budget_interceptor="pac3_mse")]
+    campaign = AirCampaign(build_scenario(tiny), rng=1).run()
+    assert campaign.daily()["dispatched_pac3_mse"].sum() == AirCampaign(
+        build_scenario({**tiny, "timeline": []}), rng=1).run().daily()["dispatched_pac3_mse"].sum()
 
 
 def test_a_budget_without_an_interceptor_is_named(tiny):
@@ -716,10 +723,6 @@ def test_relocation_changes_nothing_before_the_first_move(tiny):
     assert not still.iloc[5:].equals(moved.iloc[5:])
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: rounds that land while the only battery firing them is on the move "
-                                       "stay at the depot for good: arrive() recomputes routes but never "
-                                       "releases the supplier's held rounds (only resume() and deploy_battery() "
-                                       "do), though nothing is paused")
 def test_rounds_held_while_the_only_battery_moves_go_out_when_it_arrives(tiny):
     relocation_scenario(tiny, RELOCATION)
     campaign, daily = run(tiny, days=12)
