@@ -40,7 +40,8 @@ class Doctrine(Params):
     apart. `ballistic_reserve` is the number of ballistic-capable rounds the
     battery keeps back from anything but ballistic missiles. Conserve mode:
     on a night that starts with `conserve_below` rounds or fewer in the
-    battery, it engages only `conserve_engage` (in that order).
+    battery, it engages only `conserve_engage` (in that order), and, if
+    `conserve_sites` names any, only threats flying at those sites (the capital).
     """
 
     engage: list[str] = Field(min_length=1)
@@ -51,6 +52,8 @@ class Doctrine(Params):
         None, description="Rounds held at or under which the battery conserves (None: never).")
     conserve_engage: list[str] = Field(
         default_factory=lambda: ["ballistic"], description="Classes engaged while conserving, in priority order.")
+    conserve_sites: list[str] = Field(
+        default_factory=list, description="While conserving, fire only at threats to these sites (empty: any site).")
 
 
 class BatteryType(Params):

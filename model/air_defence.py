@@ -16,8 +16,8 @@ class AirDefence:
     """Battery arrays, route layers, and the call into the raid kernel."""
 
     def __init__(self, catalog: Catalog, capacity: int, origins: np.ndarray, targets: np.ndarray,
-                 route_order: np.ndarray, route_site: np.ndarray) -> None:
-        """Allocate room for `capacity` batteries on the given routes (`route_site`: each route's target)."""
+                 route_order: np.ndarray, route_site: np.ndarray, site_names: list[str]) -> None:
+        """Allocate room for `capacity` batteries on the given routes (`route_site`: each route's target site)."""
         self.catalog = catalog
         self.class_names = list(catalog.threats)
         self.interceptor_names = list(catalog.interceptors)
@@ -48,6 +48,9 @@ class AirDefence:
         self.conserve_order = np.full((b, n_c), -1, dtype=np.int64)
         self.conserve_below = np.full(b, -1, dtype=np.int64)  # -1: the battery never conserves
         self.conserving = np.zeros(b, dtype=np.bool_)
+        self.guarding = np.zeros(b, dtype=np.bool_)  # conserving and limited to some sites tonight
+        self.site_names = list(site_names)
+        self.guards = np.ones((b, len(site_names)), dtype=np.bool_)  # sites a conserving battery still fires for
         self.shots_per_target = np.ones((b, n_c), dtype=np.int64)
         self.look_shoot = np.zeros(b, dtype=np.bool_)
         self.reserve = np.zeros(b, dtype=np.int64)
@@ -86,6 +89,8 @@ class AirDefence:
                 self.conserve_below[row] = doctrine.conserve_below
                 kept = self._order(doctrine.conserve_engage)
                 self.conserve_order[row, : len(kept)] = kept
+                if doctrine.conserve_sites:
+                    self.guards[row] = [name in doctrine.conserve_sites for name in self.site_names]
             self.shots_per_target[row] = [doctrine.shots_per_target.get(c, 1) for c in names]
             self.look_shoot[row] = doctrine.mode == "shoot-look-shoot"
             self.reserve[row] = doctrine.ballistic_reserve
@@ -107,6 +112,7 @@ class AirDefence:
             return
         self.conserving[:] = (self.conserve_below >= 0) & (self.stock.sum(axis=1) <= self.conserve_below)
         self.class_order[:] = np.where(self.conserving[:, None], self.conserve_order, self.normal_order)
+        self.guarding[:] = self.conserving & ~self.guards.all(axis=1)
 
     def deploy(self, row: int, magazine: dict[str, int] | None) -> None:
         """Bring a battery row into the fight with `magazine` (its type's, if None)."""
@@ -132,5 +138,5 @@ class AirDefence:
                      self.channels, self.effectiveness, self.class_order, self.shots_per_target,
                      self.look_shoot, self.reserve, self.preference, self.kill_probability,
                      self.ballistic_capable, self.is_ballistic, self.pool_of, self.launcher_rounds,
-                     self.stock, seed, self.route_site, self.damage_per_leaker,
+                     self.stock, seed, self.route_site, self.damage_per_leaker, self.guarding, self.guards,
                      shot_down, lost_to_ew, leaked, fired, damage)

@@ -137,7 +137,8 @@ class AirCampaign(Model):
         arriving += [b for e in self.config.timeline if isinstance(e, Procurement) for b in e.batteries]
         order = np.argsort(-self.site_values[self.route_site], kind="stable")
         self.air_defence = AirDefence(self.config.catalog, len(placements) + len(arriving),
-                                      self.route_origin, self.route_target, order, self.route_site)
+                                      self.route_origin, self.route_target, order, self.route_site,
+                                      [site.name for site in self.config.sites])
         for k, placement in enumerate(placements):
             row = self.air_defence.add(placement.type, placement.doctrine, placement.cell)
             self._field_battery(row, placement, f"{placement.type}-{k + 1}")

@@ -17,6 +17,8 @@ Engagement rules, by name:
 - decoys: a class that mimics another is engaged in one pool with it; which
   members of the pool are engaged is drawn without replacement.
 - EW: a share of each class crossing an EW unit's coverage loses its way.
+- conserve mode: a battery marked `guarding` fires only on routes to sites
+  where `guards[b, site]` is true (its doctrine's `conserve_sites`).
 """
 
 import numba
@@ -47,7 +49,7 @@ def _split_pool(unengaged, n_members, engaged, picked):
 def resolve_raid(raid, layers, route_order, active, is_ew, ew_share, channels, effectiveness,
                  class_order, shots_per_target, look_shoot, reserve, preference, kill_probability,
                  ballistic_capable, is_ballistic, pool_of, launcher_rounds, stock, seed,
-                 route_site, damage_per_leaker, shot_down, lost_to_ew, leaked, fired, damage):
+                 route_site, damage_per_leaker, guarding, guards, shot_down, lost_to_ew, leaked, fired, damage):
     """Resolve one night in place.
 
     `raid` (R, C, W) is reduced to the threats that got through and `stock`
@@ -82,7 +84,7 @@ def resolve_raid(raid, layers, route_order, active, is_ew, ew_share, channels, e
                     threats += raid[r, c, w]
                 if threats == 0:
                     break
-                if not active[b]:
+                if not active[b] or (guarding[b] and not guards[b, route_site[r]]):
                     continue
                 if is_ew[b]:
                     for c in range(n_classes):

@@ -136,6 +136,8 @@ def check_references(s: Scenario) -> list[Problem]:
              "threat class")
         for i, threat in enumerate(doctrine.conserve_engage):
             need(threat, cat.threats, f"catalog.doctrines.{name}.conserve_engage[{i}]", "threat class")
+        for i, site in enumerate(doctrine.conserve_sites):
+            need(site, {x.name for x in s.sites}, f"catalog.doctrines.{name}.conserve_sites[{i}]", "site")
     for name, btype in cat.battery_types.items():
         path = f"catalog.battery_types.{name}"
         for i, interceptor in enumerate(btype.interceptors):

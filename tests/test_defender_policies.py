@@ -896,3 +896,41 @@ def test_the_policy_scenario_runs_with_every_option_on(policy_scenario):
     accounted = sum(daily[[f"{b}_{t}" for t in types]].to_numpy() for b in ("stock", "in_transit", "held"))
     accounted = accounted + daily[[f"fired_{t}" for t in types]].to_numpy().cumsum(axis=0)
     np.testing.assert_array_equal(came_in, accounted)
+
+
+# ================================================================ conserve mode: only threats to named sites
+def two_sites(tiny, conserve_sites):
+    tiny["sites"].append({"name": "Town", "cell": [1, 4], "value": 1.0})
+    tiny["attacker"]["routine"]["mean"] = {"ballistic": 6.0}
+    tiny["catalog"] = {"doctrines": {"patriot_keep_off_drones": {
+        "conserve_below": 10**6, "conserve_engage": ["ballistic"], "conserve_sites": conserve_sites}}}
+    return AirCampaign(build_scenario(tiny), rng=4)
+
+
+def test_a_conserving_battery_guarding_the_capital_lets_threats_to_other_sites_through(tiny):
+    campaign = two_sites(tiny, ["City"])
+    town = [r for r in range(len(campaign.route_site)) if campaign.config.sites[campaign.route_site[r]].name == "Town"]
+    city = [r for r in range(len(campaign.route_site)) if r not in town]
+    stopped_at_city = flew_to_town = 0
+    for _ in range(20):
+        campaign.step()
+        np.testing.assert_array_equal(campaign.night_leaked[town], campaign.night_launched[town])
+        stopped_at_city += int((campaign.night_launched[city] - campaign.night_leaked[city]).sum())
+        flew_to_town += int(campaign.night_launched[town].sum())
+    assert stopped_at_city > 0 and flew_to_town > 0
+
+
+def test_without_conserve_sites_the_battery_defends_every_site_it_covers(tiny):
+    campaign = two_sites(tiny, [])
+    town = [r for r in range(len(campaign.route_site)) if campaign.config.sites[campaign.route_site[r]].name == "Town"]
+    stopped = 0
+    for _ in range(20):
+        campaign.step()
+        stopped += int((campaign.night_launched[town] - campaign.night_leaked[town]).sum())
+    assert stopped > 0
+
+
+def test_an_unknown_conserve_site_is_named(tiny):
+    tiny["catalog"] = {"doctrines": {"patriot_keep_off_drones": {"conserve_below": 5, "conserve_sites": ["Atlantis"]}}}
+    with pytest.raises(ScenarioError, match=r"conserve_sites\[0\]"):
+        build_scenario(tiny)
