@@ -364,9 +364,7 @@ class AirCampaign(Model):
         self.attacker.produce()
         raid = self.attacker.launch()
         night[0] = self.attacker.launched
-        np.sum(raid, axis=(1, 2), out=self.night_launched)  # per route, before the kernel reduces the raid
-        self._undefended[d] = np.bincount(self.route_site, raid.sum(axis=2) @ self.air_defence.damage_per_leaker,
-                                          minlength=len(self.sites))  # before the kernel reduces the raid
+        self._book_launches(d, raid)
         self.air_defence.resolve(raid, self._night_seeds[d], night[1], night[2], night[3], self._fired[d],
                                  self._site_damage[d])
         np.sum(raid, axis=(1, 2), out=self.night_leaked)  # what got through, per route
@@ -376,6 +374,12 @@ class AirCampaign(Model):
         self.site_damage += self._site_damage[d]  # every site's damage is a view of this array
         self._record_stocks(d)
         self.days_done += 1
+
+    def _book_launches(self, d: int, raid: np.ndarray) -> None:
+        """Before the kernel reduces the raid to its leakers: launches per route, and the damage undefended."""
+        np.sum(raid, axis=(1, 2), out=self.night_launched)
+        self._undefended[d] = np.bincount(self.route_site, raid.sum(axis=2) @ self.air_defence.damage_per_leaker,
+                                          minlength=len(self.sites))
 
     def _record_stocks(self, d: int) -> None:
         """End-of-day stock, supplier books and supplier states into the ledger."""
