@@ -21,19 +21,8 @@ from model.observed import CLASSES as OBSERVED_CLASSES
 from model.observed import decoy_class, load_observed
 from model.outcomes import summarise
 from model.scenario import Scenario
-from model.timeline import (
-    AttackerRamp,
-    AttackerRate,
-    IntelPause,
-    NewBattery,
-    Pause,
-    Procurement,
-    ScheduledAction,
-    SupplierRamp,
-    SupplierRate,
-    draw_pauses,
-    ramp_steps,
-)
+from model.scheduling import schedule_timeline
+from model.timeline import IntelPause, NewBattery, Procurement, ScheduledAction
 
 LOGISTICS_BOOKS = ("dispatched", "delivered", "in_transit", "held")
 """Supplier books kept per day, theatre totals by interceptor type."""
@@ -82,7 +71,7 @@ class AirCampaign(Model):
         self._open_ledger()
         self.timeline: list[ScheduledAction] = []
         self._warning_losses: list[IntelPause] = []
-        self._schedule_timeline()
+        schedule_timeline(self)
         if scenario.relocation is not None:
             every = scenario.relocation.every_days
             self._relocating = self.schedule_recurring(self.relocate, Schedule(interval=every, start=every + 0.5))
@@ -224,61 +213,11 @@ class AirCampaign(Model):
         if day < self.horizon:
             self.schedule_event(action, at=day + 0.5, priority=priority)
 
-    def _plan(self, day: int, description: str, action, *args) -> None:
+    def plan(self, day: int, description: str, action, *args) -> None:
+        """Put one timeline action on the calendar (kept alive in `timeline`: Mesa holds callbacks weakly)."""
         scheduled = ScheduledAction(day, description, action, *args)
         self.timeline.append(scheduled)
         self.schedule_on_day(scheduled.fire, day, Priority.HIGH)
-
-    def _schedule_timeline(self) -> None:
-        cfg = self.config
-        for event in cfg.timeline:
-            if isinstance(event, Pause):
-                supplier = self.suppliers[event.supplier]
-                self._plan(cfg.day_of(event.start), f"pause {event.supplier}", supplier.pause)
-                if event.resumes is not None:
-                    self._plan(cfg.day_of(event.resumes), f"resume {event.supplier}", supplier.resume)
-            elif isinstance(event, NewBattery):
-                row = self.air_defence.add(event.type, event.doctrine, event.cell)
-                self._plan(cfg.day_of(event.date), f"new {event.type} battery", self.deploy_battery, row, event)
-            elif isinstance(event, SupplierRate):
-                self._plan(cfg.day_of(event.date), f"{event.supplier} makes {event.per_day}/day",
-                           self.suppliers[event.supplier].set_rate, event.interceptor, event.per_day)
-            elif isinstance(event, AttackerRate):
-                self._plan(cfg.day_of(event.date), f"attacker makes {event.per_day} {event.threat}/day",
-                           self.attacker.set_production, event.threat, event.per_day)
-            elif isinstance(event, IntelPause):
-                self._plan(cfg.day_of(event.start), "intelligence sharing stops", self.lose_warning, event)
-                if event.resumes is not None:
-                    self._plan(cfg.day_of(event.resumes), "intelligence sharing resumes", self.regain_warning, event)
-            elif isinstance(event, SupplierRamp):
-                supplier = self.suppliers[event.supplier]
-                for day, rate in ramp_steps(cfg.day_of(event.start), cfg.day_of(event.end), event.from_per_day,
-                                            event.to_per_day, event.step_days):
-                    self._plan(day, f"{event.supplier} ramps to {rate:.2f} {event.interceptor}/day",
-                               supplier.set_rate, event.interceptor, rate)
-            elif isinstance(event, AttackerRamp):
-                for day, rate in ramp_steps(cfg.day_of(event.start), cfg.day_of(event.end), event.from_per_day,
-                                            event.to_per_day, event.step_days):
-                    self._plan(day, f"attacker ramps to {rate:.2f} {event.threat}/day",
-                               self.attacker.set_production, event.threat, rate)
-            elif isinstance(event, Procurement):
-                names = self.air_defence.interceptor_names
-                rounds = np.array([event.interceptors.get(n, 0) for n in names], dtype=np.int64)
-                if event.budget_usd > 0:
-                    cost = cfg.catalog.interceptors[event.budget_interceptor].cost_usd
-                    rounds[names.index(event.budget_interceptor)] += int(event.budget_usd // cost) if cost else 0
-                buyer = event.payer or "the defender"
-                self._plan(cfg.day_of(event.date), f"{buyer} buys from {event.supplier}",
-                           self.suppliers[event.supplier].ship, rounds, event.lead_time_days)
-                for battery in event.batteries:
-                    row = self.air_defence.add(battery.type, battery.doctrine, battery.cell)
-                    self._plan(cfg.day_of(event.date) + event.lead_time_days, f"{battery.type} bought by {buyer}",
-                               self.deploy_battery, row, battery)
-        for process in cfg.pause_processes:
-            supplier = self.suppliers[process.supplier]
-            for start, end in draw_pauses(process, self.horizon, self.rng):
-                self._plan(start, f"drawn pause of {process.supplier}", supplier.pause)
-                self._plan(end, f"end of drawn pause of {process.supplier}", supplier.resume)
 
     def _strike_batteries(self, d: int, night: np.ndarray) -> None:
         """Salvo night: missiles from the ballistic stockpile at batteries; each defends itself (see BatteryStrikes)."""
