@@ -83,7 +83,8 @@ def outcome_table(runs: pd.DataFrame, outcome: str, by: list[str] | None = None,
     return pd.DataFrame(rows)
 
 
-def _pair_keys(runs: pd.DataFrame, factor: str, factors: list[str] | None) -> list[str]:
+def pair_keys(runs: pd.DataFrame, factor: str, factors: list[str] | None) -> list[str]:
+    """The columns that pair runs for `factor`: the replication and every other factor."""
     others = [f for f in (factors if factors is not None else _factor_columns(runs)) if f != factor]
     return ["replication", *others]
 
@@ -120,7 +121,7 @@ def paired_differences(runs: pd.DataFrame, outcome: str, factor: str, baseline=N
     table). The default baseline is the lowest level. Each row: the level, the baseline, and `describe` of
     `outcome(level) - outcome(baseline)` over the pairs.
     """
-    keys = _pair_keys(runs, factor, factors)
+    keys = pair_keys(runs, factor, factors)
     _require(runs, [outcome, factor, *keys])
     levels = pd.unique(runs[factor]).tolist()
     try:
@@ -149,7 +150,7 @@ def effect_per_unit(runs: pd.DataFrame, outcome: str, factor: str, per: float = 
     `per`, are then described, for every combination of the other factors and
     over all of them (the row whose `group` is "all").
     """
-    keys = _pair_keys(runs, factor, factors)
+    keys = pair_keys(runs, factor, factors)
     _require(runs, [outcome, factor, *keys])
     others = keys[1:]
     slopes = []

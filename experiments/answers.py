@@ -41,13 +41,13 @@ def _estimates(table: pd.DataFrame, keys: list[str], outcomes: dict[str, str]) -
     """One column per outcome, `mean (95% CI ...)`, beside the key columns."""
     out = table[keys].copy() if keys else pd.DataFrame(index=table.index)
     for column, title in outcomes.items():
-        out[title] = [_row_estimate(row, column) for _, row in table.iterrows()]
+        out[title] = [row_estimate(row, column) for _, row in table.iterrows()]
     for key in keys:
         out[key] = out[key].map(_label)
     return out
 
 
-def _wide_table(runs: pd.DataFrame, keys: list[str], outcomes: list[str]) -> pd.DataFrame:
+def wide_table(runs: pd.DataFrame, keys: list[str], outcomes: list[str]) -> pd.DataFrame:
     """`outcome_table` of several outcomes side by side: columns `<outcome>_<statistic>`."""
     merged = None
     for outcome in outcomes:
@@ -95,7 +95,7 @@ def pause_cost(result, spec, pause_days: str = "pause_days", pause_start: str = 
                 Table(lasting, "How long ballistic-capable stock lasts after the pause starts"))
     outcomes = {"leaked_ballistic": "ballistic leakers", "days_without_ballistic_defence":
                 "nights with no ballistic-capable round", "value_weighted_damage": "value-weighted damage"}
-    table = _wide_table(runs, keys, list(outcomes))
+    table = wide_table(runs, keys, list(outcomes))
     section.add(Table(_estimates(table, keys, outcomes), "Year totals by pause start and length: mean (95% CI)"))
     weekly = {name: analysis.effect_per_unit(runs, name, pause_days, per=7, factors=keys) for name in outcomes}
     rows = []
@@ -232,7 +232,7 @@ def _layer_rounds(scenario, factor) -> list[str]:
     return list(btype.interceptors) if btype else []
 
 
-def _row_estimate(row: pd.Series, prefix: str) -> str:
+def row_estimate(row: pd.Series, prefix: str) -> str:
     """`estimate` of the `<prefix>_mean`, `_ci_low`... columns of a wide table's row."""
     return estimate({k: row[f"{prefix}_{k}"] for k in ("n", "mean", "ci_low", "ci_high")})
 
@@ -262,7 +262,7 @@ def layer_value(result, spec, expensive: list[str] | None = None) -> Section:
         spend = analysis.paired_differences(runs, f"{factor.name}_spend", factor.name, off, factors).iloc[0]
         per_million = "not priced: this layer fires no rounds with a cost in the catalog"
         if rounds and spend["mean"] > 0:
-            paired = runs.pivot_table(index=analysis._pair_keys(runs, factor.name, factors), columns=factor.name,
+            paired = runs.pivot_table(index=analysis.pair_keys(runs, factor.name, factors), columns=factor.name,
                                       values=["leaked_threats", f"{factor.name}_spend"], aggfunc="first")
             on = analysis.level_of(runs, factor.name, factor.values[-1])
             ratio = ((paired[("leaked_threats", off)] - paired[("leaked_threats", on)])
@@ -301,7 +301,7 @@ def cost_exchange(result, spec) -> Section:
     legend = f"labels: {' / '.join(factors)}"
     runs["usd_per_point_protected"] = runs["defender_spend_usd"] / runs["value_protected"]
     names = ["cost_exchange_ratio", "value_protected", "usd_per_point_protected"]
-    table = _wide_table(runs, ["configuration"], names)
+    table = wide_table(runs, ["configuration"], names)
     shown = _estimates(table, ["configuration"], {"cost_exchange_ratio": "cost-exchange ratio",
                                                   "value_protected": "value protected (damage points)",
                                                   "usd_per_point_protected": "defender $ per point protected"})
@@ -313,10 +313,10 @@ def cost_exchange(result, spec) -> Section:
     cheapest = table.loc[table["cost_exchange_ratio_mean"].idxmin()]
     safest = table.loc[table["value_protected_mean"].idxmax()]
     section.add(Text(
-        f"**Answer.** The lowest cost-exchange ratio, {_row_estimate(cheapest, 'cost_exchange_ratio')}, "
+        f"**Answer.** The lowest cost-exchange ratio, {row_estimate(cheapest, 'cost_exchange_ratio')}, "
         f"comes with {' / '.join(factors)} = {cheapest['configuration']}, which protects "
         f"{number(cheapest['value_protected_mean'])} damage points; the most value protected, "
-        f"{_row_estimate(safest, 'value_protected')}, "
+        f"{row_estimate(safest, 'value_protected')}, "
         f"comes with {safest['configuration']} at a cost-exchange ratio of "
         f"{number(safest['cost_exchange_ratio_mean'])}. A ratio read alone would favour the first."))
     section.add(Plot("cost-exchange", plots.cost_exchange_plot(table, "configuration", legend)))

@@ -17,8 +17,8 @@ import pandas as pd
 
 from experiments import analysis, plots
 from experiments.analysis import AnalysisError
-from experiments.answers import ANSWERS
-from experiments.document import Plot, Section, Table, Text, estimate, write_report
+from experiments.answers import ANSWERS, row_estimate, wide_table
+from experiments.document import Plot, Section, Table, Text, write_report
 from experiments.spec import parse_spec
 from experiments.sweep import SweepResult, open_results
 
@@ -67,11 +67,10 @@ def _overview(result: SweepResult, spec) -> Section:
     points = runs["point"].nunique()
     if points <= 24 and outcomes:
         keys = result.factors
-        table = analysis.outcome_table(runs, outcomes[0], keys)
+        table = wide_table(runs, keys, outcomes[:4])
         shown = table[keys].copy()
         for outcome in outcomes[:4]:
-            described = analysis.outcome_table(runs, outcome, keys)
-            shown[outcome] = [estimate(row) for _, row in described.iterrows()]
+            shown[outcome] = [row_estimate(row, outcome) for _, row in table.iterrows()]
         for key in keys:
             shown[key] = shown[key].map(str)
         section.add(Table(shown, "By design point: mean (95% CI)"))
