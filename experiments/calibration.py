@@ -35,7 +35,8 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from tqdm.auto import tqdm
 
-from experiments.design import _tokens, replication_seed, with_values
+from experiments.design import path_tokens, replication_seed, with_values
+from experiments.executors import process_context
 from experiments.spec import Factor, SpecError
 from model import AirCampaign, build_scenario, scenario_data
 from model.loading import validation_problems
@@ -216,9 +217,7 @@ def _pool(workers: int | None):
     workers = workers or multiprocessing.cpu_count()
     if workers == 1:
         return None
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["experiments.calibration"])
-    return ProcessPoolExecutor(workers, mp_context=context)
+    return ProcessPoolExecutor(workers, mp_context=process_context("experiments.calibration"))
 
 
 def objective_for(spec: CalibrationSpec, data: str | Path, period: tuple[date, date],
@@ -293,7 +292,7 @@ def overrides(base: dict, paths: dict[str, list[str]], values: dict) -> dict:
     out: dict = {}
     for name, keys in paths.items():
         for path in keys:
-            tokens = _tokens(path)
+            tokens = path_tokens(path)
             node, source = out, base
             for depth, token in enumerate(tokens[:-1]):
                 source = source[token]

@@ -30,7 +30,8 @@ from model import AirCampaign, ScenarioError, build_scenario, scenario_data
 _TOKEN = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
 
 
-def _tokens(path: str) -> list[str | int]:
+def path_tokens(path: str) -> list[str | int]:
+    """`a.b[2].c` as `["a", "b", 2, "c"]`; KeyError if it is not a path."""
     tokens, end = [], 0
     for match in _TOKEN.finditer(path):
         if match.start() != end and path[end:match.start()] != ".":
@@ -44,7 +45,7 @@ def _tokens(path: str) -> list[str | int]:
 
 def set_path(raw: dict, path: str, value) -> None:
     """Set the value at a dotted path in scenario data; every parent must already exist."""
-    tokens = _tokens(path)
+    tokens = path_tokens(path)
     node = raw
     for depth, token in enumerate(tokens[:-1]):
         try:

@@ -49,10 +49,11 @@ class SerialExecutor:
             on_result(run_chunk(chunk))
 
 
-def _context():
+def process_context(preload: str = "experiments.worker"):
+    """A forkserver that has imported `preload` (spawn where there is no forkserver)."""
     if sys.platform.startswith("linux"):
         context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["experiments.worker"])
+        context.set_forkserver_preload([preload])
         return context
     return multiprocessing.get_context("spawn")
 
@@ -108,7 +109,7 @@ class ProcessExecutor:
                       "chunks", file=sys.stderr)
 
     def _run_pool(self, pending: dict[int, Chunk], on_result) -> None:
-        with ProcessPoolExecutor(max_workers=self.workers, mp_context=_context()) as pool:
+        with ProcessPoolExecutor(max_workers=self.workers, mp_context=process_context()) as pool:
             futures = {pool.submit(run_chunk, chunk): key for key, chunk in pending.items()}
             try:
                 while futures:
