@@ -12,7 +12,7 @@ import numpy as np
 from mesa import Agent
 from pydantic import Field
 
-from agents.params import NonNegativeFloat, NonNegativeInt, Params, PositiveInt, Probability
+from agents.params import NonNegativeFloat, NonNegativeInt, Params, PositiveFloat, PositiveInt, Probability
 from agents.sampling import draw_raid
 
 
@@ -20,14 +20,36 @@ class ThreatClass(Params):
     """A kind of munition: what a leaker does to its target and what one costs the attacker.
 
     `mimics` names the class a decoy passes for: defenders engage both as one pool.
+    `family` groups subtypes (Kh-101, Kalibr, ... are of family `cruise`): tables of
+    properties may name a family for all its classes, and outputs total each family.
+    A `ballistic` class is engaged only at its impact point (terminal defence of the
+    target site); every other class is engaged along its route.
     """
 
     damage: NonNegativeFloat = Field(description="Damage points one leaker does to its site.")
     cost_usd: NonNegativeFloat
     mimics: str | None = None
+    family: str | None = Field(None, description="The family this class is a subtype of (None: its own).")
+    range_km: PositiveFloat | None = Field(
+        None, description="Farthest a launch area can reach with it (None: any site); routes beyond are never flown.")
     ballistic: bool = Field(
-        False, description="Ballistic-capable interceptors held in reserve are kept for this class."
+        False, description="Engaged only in its terminal phase, by batteries defending the target site, once per "
+                           "missile; ballistic-capable interceptors held in reserve are kept for it."
     )
+
+
+class RaidTiming(Params):
+    """How long a wave of the night lasts: a stream of launches leaves at a finite rate.
+
+    A wave of n air-breathing threats lasts n / `launches_per_hour` hours, at
+    least `min_hours` and at most `max_hours` (drones fly 3-8 hours over
+    Ukraine, validation.md). A battery with `engagement_hours` set engages
+    that many hours' worth of targets per channel (see `BatteryType`).
+    """
+
+    launches_per_hour: PositiveFloat = Field(60.0, description="Threats a night's stream brings per hour.")
+    min_hours: PositiveFloat = Field(1.0, description="Shortest wave, in hours.")
+    max_hours: PositiveFloat = Field(8.0, description="Longest wave, in hours.")
 
 
 class RoutineNights(Params):
@@ -142,6 +164,7 @@ class AttackerParams(Params):
     concentration: NonNegativeFloat = Field(
         1.0, description="Targets are chosen with weight value**concentration (0: evenly)."
     )
+    timing: RaidTiming = Field(default_factory=RaidTiming, description="How long each wave of a night lasts.")
 
     def problems(self, path: str) -> list[tuple[str, object, str]]:
         """Checks across fields, each reported at its own key: (key path, value, what is wrong)."""
@@ -170,7 +193,9 @@ class Attacker(Agent):
 
     def __init__(self, model, params: AttackerParams, threats: dict[str, ThreatClass],
                  route_weights: np.ndarray, replay: np.ndarray | None = None) -> None:
-        """Arm the attacker; `route_weights` gives the share of raids on each route.
+        """Arm the attacker; `route_weights` (classes, routes) gives each class's share of raids on each route.
+
+        A class's row is 0 on routes beyond its range.
 
         `replay` (nights, classes), when given, is launched night by night
         exactly, in place of drawn nights and salvos.
@@ -195,7 +220,7 @@ class Attacker(Agent):
         if params.strategy == "stockpile_and_salvo":
             self._routine_mean[self._swarm_classes] = 0.0  # drones and decoys wait for the salvo
         names = self.class_names
-        self._missiles = np.array([t.ballistic or (n == "cruise") for n, t in threats.items()])
+        self._missiles = np.array([t.ballistic or (t.family or n) == "cruise" for n, t in threats.items()])
         self._decoy = np.array([t.mimics is not None for t in threats.values()])
         self._drone = np.array([any(t.mimics == n for t in threats.values()) for n in names])
         window = params.adaptation.window_days if params.adaptation else 1
@@ -205,13 +230,14 @@ class Attacker(Agent):
         wave_shares = np.array([params.waves.get(name, [1.0] + [0.0] * (self.n_waves - 1))
                                 for name in self.class_names])
         self._wave_shares = wave_shares / wave_shares.sum(axis=1, keepdims=True)
-        self._route_weights = route_weights / route_weights.sum()
-        self.n_routes = len(route_weights)
+        self._route_weights = np.zeros_like(route_weights)
+        self.set_route_weights(route_weights)
+        self.n_routes = route_weights.shape[1]
         self.salvo_tonight = False
         self._nights = 0
         self.launched = np.zeros(len(self.class_names), dtype=np.int64)
-        self._raid = np.zeros((len(route_weights), len(self.class_names), self.n_waves), dtype=np.int64)
-        self._by_route = np.zeros(len(route_weights), dtype=np.int64)
+        self._raid = np.zeros((self.n_routes, len(self.class_names), self.n_waves), dtype=np.int64)
+        self._by_route = np.zeros(self.n_routes, dtype=np.int64)
         self._seeds = self.model.rng.integers(2**32, size=model.horizon)  # numba seeds with 32 bits
         self.replay = replay
         if replay is None:
@@ -230,8 +256,9 @@ class Attacker(Agent):
         self.model.schedule_on_day(self.call_salvo, self.model.day + self._days_to_next_salvo())
 
     def set_route_weights(self, weights: np.ndarray) -> None:
-        """Aim at routes in proportion to `weights` (targeting that follows what the attacker sees)."""
-        self._route_weights = weights / weights.sum()
+        """Aim each class at routes in proportion to its row of `weights` (targeting that follows what it sees)."""
+        total = weights.sum(axis=1, keepdims=True)
+        np.divide(weights, total, out=self._route_weights, where=total > 0)
 
     def observe(self, launched: np.ndarray, leaked: np.ndarray) -> None:
         """Remember the night's outcome by class: what was launched and what got through."""

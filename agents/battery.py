@@ -42,6 +42,13 @@ class Doctrine(Params):
     on a night that starts with `conserve_below` rounds or fewer in the
     battery, it engages only `conserve_engage` (in that order), and, if
     `conserve_sites` names any, only threats flying at those sites (the capital).
+
+    `preference` gives, by class or family, the order in which the battery
+    reaches for its round types (GEM-T first at cruise missiles, PAC-3 MSE kept
+    for ballistic ones); a class not listed uses the battery type's order.
+    `site_shots` sets shots per target by defended site (two at the capital,
+    one elsewhere), over `shots_per_target`. Keys naming a family apply to
+    every class of it that is not named itself.
     """
 
     engage: list[str] = Field(min_length=1)
@@ -54,6 +61,10 @@ class Doctrine(Params):
         default_factory=lambda: ["ballistic"], description="Classes engaged while conserving, in priority order.")
     conserve_sites: list[str] = Field(
         default_factory=list, description="While conserving, fire only at threats to these sites (empty: any site).")
+    preference: dict[str, list[str]] = Field(
+        default_factory=dict, description="By class or family: interceptor types in the order they are fired.")
+    site_shots: dict[str, dict[str, PositiveInt]] = Field(
+        default_factory=dict, description="By site name: shots per target by class or family, over shots_per_target.")
 
 
 class BatteryType(Params):
@@ -64,10 +75,21 @@ class BatteryType(Params):
     are reloaded during the day); `magazine` is the stock a new unit arrives
     with. An EW unit has no interceptors: `ew_share` is the share of each class
     crossing its coverage that loses its way.
+
+    Capacity over a night: `channels_per_wave` targets are engaged at once; with
+    `engagement_hours` above 0, each channel engages again every `engagement_hours`
+    while the wave passes, so a wave lasting h hours (see `RaidTiming`) meets
+    `channels_per_wave * max(1, h / engagement_hours)` engagements: a longer raid
+    never meets less. Ballistic missiles are engaged only by batteries within
+    `terminal_radius` of their target site.
     """
 
     radius: NonNegativeFloat = Field(description="Coverage radius in grid cells.")
-    channels_per_wave: NonNegativeInt = 0
+    channels_per_wave: NonNegativeInt = Field(0, description="Targets engaged at once (fire channels).")
+    engagement_hours: NonNegativeFloat = Field(
+        0.0, description="Hours one engagement ties up a channel (0: one engagement per channel per wave).")
+    terminal_radius: NonNegativeFloat = Field(
+        0.0, description="Cells from the battery within which it defends a site against ballistic missiles.")
     interceptors: list[str] = Field(default_factory=list)
     launcher_rounds: dict[str, NonNegativeInt] = Field(default_factory=dict)
     magazine: dict[str, NonNegativeInt] = Field(default_factory=dict)
@@ -124,7 +146,7 @@ class DefenderBattery(CellAgent):
         defence = self.model.air_defence
         row = self.index
         shots = int(defence.shots_per_target[row, threat])
-        for i in defence.preference[row]:
+        for i in defence.preference[row, threat]:
             if i < 0:
                 break
             p = defence.kill_probability[i, threat] * defence.effectiveness[row]

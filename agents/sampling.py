@@ -55,21 +55,25 @@ def draw_raid(mean, dispersion, extra, stockpile, route_weights, wave_shares, se
 
     Each class launches `extra` plus a negative binomial draw with mean `mean`
     and shape `dispersion` (0: exactly the rounded mean), at most its
-    stockpile. Launches go to routes by `route_weights`, then to waves by the
+    stockpile. Launches go to routes by the class's row of `route_weights`
+    (classes, routes; 0 beyond its range), then to waves by the
     class's `wave_shares`: one multinomial, drawn in two stages. `launched`
     (C) and `raid` (R, C, W) are overwritten; `by_route` (R) is scratch.
     """
     np.random.seed(seed)
     n_classes = wave_shares.shape[0]
-    n_routes = len(route_weights)
+    n_routes = route_weights.shape[1]
     raid[:] = 0
     for c in range(n_classes):  # every count first: where threats go never changes how many fly (common numbers)
         launched[c] = min(extra[c] + _negative_binomial(mean[c], dispersion), stockpile[c])
     for c in range(n_classes):
+        if route_weights[c].sum() <= 0.0:  # beyond range of every site: nothing of it flies
+            launched[c] = 0
+    for c in range(n_classes):
         if launched[c] == 0:
             continue
         by_route[:] = 0
-        _scatter(launched[c], route_weights, by_route)
+        _scatter(launched[c], route_weights[c], by_route)
         for r in range(n_routes):
             if by_route[r] > 0:
                 _scatter(by_route[r], wave_shares[c], raid[r, c])

@@ -17,6 +17,13 @@ missiles with the observed one.
   range with the others at the fit; one whose loss stays within 10% (and
   0.05) of the best over more than half its range is reported as not pinned
   down by these data.
+- **Validation** (`validate`): the model's monthly errors beside naive guesses
+  scored on the same months (the constant pooled share of a reference period,
+  last month's share, and the binomial floor a perfect model would still
+  miss), months weighted by their days in the period; a 90% band of what would
+  be observed given the model (run-to-run spread plus binomial noise); the
+  drone share by night size; and ballistic kills by month with their
+  correlation. Every replication runs once and all of it comes from those runs.
 """
 
 import copy
@@ -40,7 +47,7 @@ from experiments.executors import process_context
 from experiments.spec import Factor, SpecError
 from model import AirCampaign, build_scenario, scenario_data
 from model.loading import validation_problems
-from model.observed import load_observed
+from model.observed import ObservedAttacks, load_observed
 
 FITTED = ("drone", "cruise", "ballistic")
 """Observed classes whose monthly shares are fitted (`other` is not simulated)."""
@@ -103,35 +110,83 @@ def replay_data(raw: dict, data: str | Path, start: date, end: date, mapping: st
     return {**raw, "start": start, "end": end, "attacker": attacker}
 
 
-def monthly_counts(campaign: AirCampaign) -> pd.DataFrame:
-    """A finished run's launched and neutralised counts per month and fitted class (drones with decoys)."""
-    daily = campaign.daily()
-    names = list(campaign.config.catalog.threats)
-    decoys = [n for n, t in campaign.config.catalog.threats.items() if t.mimics == "drone"]
+def _family_members(campaign: AirCampaign) -> dict[str, list[str]]:
+    """The catalog classes counted in each fitted family, in catalog order.
+
+    A family counts the class named like it, the classes whose `family` it is (subtypes such as Kh-101 in
+    `cruise`, where the catalog has them), and, for `drone`, every class that mimics a drone (decoys).
+    """
+    threats = campaign.config.catalog.threats
+    out = {}
+    for cls in FITTED:
+        out[cls] = [n for n, t in threats.items()
+                    if n == cls or getattr(t, "family", None) == cls or (cls == "drone" and t.mimics == "drone")]
+    return out
+
+
+def _daily_counts(daily: pd.DataFrame, members: list[str]) -> tuple[pd.Series, pd.Series]:
+    """Launched and neutralised per day, summed over a family's catalog classes."""
+    return (daily[[f"launched_{m}" for m in members]].sum(axis=1),
+            daily[[f"neutralised_{m}" for m in members]].sum(axis=1))
+
+
+def _monthly_from_daily(daily: pd.DataFrame, families: dict[str, list[str]]) -> pd.DataFrame:
     month = daily["date"].dt.to_period("M").astype(str)
     rows = []
-    for cls in FITTED:
-        members = [cls, *decoys] if cls == "drone" else [cls]
-        members = [m for m in members if m in names]
-        launched = daily[[f"launched_{m}" for m in members]].sum(axis=1)
-        neutralised = daily[[f"neutralised_{m}" for m in members]].sum(axis=1)
+    for cls, members in families.items():
+        launched, neutralised = _daily_counts(daily, members)
         table = pd.DataFrame({"month": month, "launched": launched, "neutralised": neutralised})
         rows.append(table.groupby("month", sort=True).sum().reset_index().assign(**{"class": cls}))
     return pd.concat(rows, ignore_index=True)[["month", "class", "launched", "neutralised"]]
 
 
+def monthly_counts(campaign: AirCampaign) -> pd.DataFrame:
+    """A finished run's launched and neutralised counts per month and fitted class (drones with decoys)."""
+    return _monthly_from_daily(campaign.daily(), _family_members(campaign))
+
+
+def month_days(start: date, end: date) -> pd.DataFrame:
+    """Each month touching `start`..`end` (both included) and how many of its days are inside."""
+    days = pd.date_range(pd.Timestamp(start), pd.Timestamp(end), freq="D")
+    counts = pd.Series(1, index=days).groupby(days.to_period("M")).sum()
+    return pd.DataFrame({"month": counts.index.astype(str), "days": counts.to_numpy().astype(int)})
+
+
 def observed_shares(data: str | Path, start: date, end: date, mapping: str | None = None) -> pd.DataFrame:
-    """Observed monthly shares of the fitted classes, months without a known outcome left out."""
+    """Observed monthly shares of the fitted classes, months without a known outcome left out.
+
+    `days` is each month's number of days inside the period (the loader's, or counted here).
+    """
     table = load_observed(data, mapping).monthly_shares(start, end)
+    if "days" not in table.columns:
+        table = table.merge(month_days(start, end), on="month", how="left")
     table = table[table["class"].isin(FITTED) & (table["with_outcome"] > 0)]
     return table.reset_index(drop=True)
 
 
+def _weighted_mean(values, weights) -> float:
+    """sum(w * v) / sum(w) over the entries whose value is known; NaN if none is."""
+    values = np.asarray(values, dtype=float)
+    weights = np.broadcast_to(np.asarray(weights, dtype=float), values.shape)
+    known = ~np.isnan(values)
+    if not known.any() or weights[known].sum() <= 0:
+        return math.nan
+    return float((weights[known] * values[known]).sum() / weights[known].sum())
+
+
 def mean_absolute_errors(simulated: pd.DataFrame, observed: pd.DataFrame) -> dict[str, float]:
-    """Per class: mean over months of |simulated share - observed share| (months both have)."""
+    """Per class: mean over months of |simulated share - observed share| (months both have).
+
+    Months are weighted by their days in the period when `observed` has a `days` column.
+    """
     merged = observed.merge(simulated, on=["month", "class"], suffixes=("", "_sim"))
-    return {c: float((merged.loc[merged["class"] == c, "share_sim"] - merged.loc[merged["class"] == c, "share"])
-                     .abs().mean()) for c in FITTED if (merged["class"] == c).any()}
+    out = {}
+    for c in FITTED:
+        rows = merged[merged["class"] == c]
+        if len(rows):
+            weights = rows["days"] if "days" in rows.columns else 1.0
+            out[c] = _weighted_mean((rows["share_sim"] - rows["share"]).abs(), weights)
+    return out
 
 
 @dataclass
@@ -326,63 +381,237 @@ def calibrated_scenario_text(result: Calibration) -> str:
     return "\n".join(lines) + tomli_w.dumps(body)
 
 
+NIGHT_BINS = (0, 100, 200, 400, 600, math.inf)
+"""Edges of the night sizes (observed Shahed-type launches a night): up to 100, 100-200, ..., over 600."""
+NIGHT_LABELS = ("up to 100", "100-200", "200-400", "400-600", "over 600")
+OBSERVATION_DRAWS = 200
+"""Binomial draws per replication and month for the observation band (a mixture over the runs)."""
+FLOOR = math.sqrt(2 / math.pi)
+"""E|X/n - p| ~ sqrt(2/pi) sqrt(p(1-p)/n): what a model knowing each month's p exactly still misses."""
+
+
 @dataclass
 class Validation:
-    """Observed against simulated monthly shares, with 90% bands over replications, and the errors."""
+    """Observed against simulated monthly shares, the model's skill against naive guesses, and two patterns.
+
+    - `table`: per month and class, the days in the period, the observed counts and share, the pooled
+      simulated share, its 90% band over replications (`sim_q05`, `sim_q95`) and the 90% band of what
+      would be observed given the model (`obs_q05`, `obs_q95`: binomial noise of the month's count).
+    - `skill`: per class, day-weighted monthly MAE of the model, of the constant share (pooled share of
+      `reference`) and of last month's share, the binomial floor, and the months scored.
+    - `night_bins`: drone share by night size; `ballistic_kills` and `ballistic_correlation`: neutralised
+      ballistic missiles per month, observed against simulated.
+    """
 
     table: pd.DataFrame
     errors: dict[str, float]
     replications: int
+    skill: pd.DataFrame | None = field(default=None, repr=False)
+    night_bins: pd.DataFrame | None = field(default=None, repr=False)
+    ballistic_kills: pd.DataFrame | None = field(default=None, repr=False)
+    ballistic_correlation: float = math.nan
+    period: tuple[date, date] | None = None
+    reference: tuple[date, date] | None = None
+    notes: list[str] = field(default_factory=list)
+    """What the last-month guess did with each class's first scored month."""
+
+
+def _previous_month(month: str) -> str:
+    return str(pd.Period(month, freq="M") - 1)
+
+
+def _previous_shares(observed: ObservedAttacks, months: list[str]) -> dict[tuple[str, str], float]:
+    """(month, class) -> the observed share of the whole calendar month before it, where the data has one."""
+    first, last = (pd.Period(m, freq="M") - 1 for m in (min(months), max(months)))
+    table = observed.monthly_shares(first.start_time.date(), last.end_time.date())
+    table = table[table["class"].isin(FITTED) & (table["with_outcome"] > 0)]
+    return {(str(pd.Period(m, freq="M") + 1), c): float(v)
+            for m, c, v in zip(table["month"], table["class"], table["share"], strict=True)}
+
+
+def _skill(table: pd.DataFrame, reference: pd.DataFrame, previous: dict[tuple[str, str], float]
+           ) -> tuple[pd.DataFrame, list[str]]:
+    """Per class, over the months the model is scored on, days-weighted: the model's MAE and the guesses'."""
+    rows, notes = [], {}
+    for cls in FITTED:
+        scored = table[(table["class"] == cls) & table["simulated"].notna()]
+        if scored.empty:
+            continue
+        known = reference[reference["class"] == cls]
+        constant = (float(known["neutralised"].sum() / known["with_outcome"].sum())
+                    if known["with_outcome"].sum() > 0 else math.nan)
+        share, weights = scored["observed"].to_numpy(float), scored["days"].to_numpy(float)
+        last = np.array([previous.get((m, cls), math.nan) for m in scored["month"]])
+        floor = FLOOR * np.sqrt(share * (1 - share) / scored["with_outcome"].to_numpy(float))
+        first, before = scored["month"].iloc[0], _previous_month(scored["month"].iloc[0])
+        guessed = not math.isnan(last[0])
+        notes.setdefault(f"first scored month {first} guessed from {before}'s share" if guessed else
+                         f"first scored month {first} left out (no {before} outcomes in the data)", []).append(cls)
+        rows.append({"class": cls, "model_mae": _weighted_mean(np.abs(scored["error"].to_numpy(float)), weights),
+                     "constant_mae": _weighted_mean(np.abs(share - constant), weights),
+                     "last_month_mae": _weighted_mean(np.abs(share - last), weights),
+                     "floor": _weighted_mean(floor, weights), "months": len(scored), "days": int(weights.sum()),
+                     "constant_share": constant, "last_month_months": int((~np.isnan(last)).sum()),
+                     "first_month_guess": before if guessed else "left out"})
+    return pd.DataFrame(rows), [f"{text} ({', '.join(classes)})" for text, classes in notes.items()]
+
+
+def _observation_band(table: pd.DataFrame, runs: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
+    """5-95% of binomial(n_obs, share of replication r) / n_obs, `OBSERVATION_DRAWS` draws per replication."""
+    shares = {key: group.sort_values("replication")["share"].to_numpy(float)
+              for key, group in runs.groupby(["month", "class"])}
+    low, high = [], []
+    for month, cls, known in zip(table["month"], table["class"], table["with_outcome"], strict=True):
+        simulated = shares.get((month, cls), np.array([]))
+        simulated = simulated[~np.isnan(simulated)]
+        n = max(int(round(known)), 1)
+        if simulated.size == 0:
+            low.append(math.nan)
+            high.append(math.nan)
+            continue
+        draws = rng.binomial(n, np.clip(simulated, 0, 1)[:, None], size=(simulated.size, OBSERVATION_DRAWS)) / n
+        q05, q95 = np.quantile(draws, [0.05, 0.95])
+        low.append(float(q05))
+        high.append(float(q95))
+    return table.assign(obs_q05=low, obs_q95=high)
+
+
+def _drone_nights(daily: pd.DataFrame, members: list[str]) -> pd.DataFrame:
+    """A run's drones and decoys launched and neutralised per day."""
+    launched, neutralised = _daily_counts(daily, members)
+    return pd.DataFrame({"date": pd.to_datetime(daily["date"]).astype("datetime64[ns]"),
+                         "launched": launched, "neutralised": neutralised})
+
+
+def night_size_bins(observed: pd.DataFrame, simulated: pd.DataFrame) -> pd.DataFrame:
+    """Drone neutralised share by night size, observed and simulated, both pooled over the nights of a bin.
+
+    `observed`: a daily table indexed by date (`ObservedAttacks.period`); `simulated`: per replication and
+    date, drones with decoys `launched` and `neutralised`. Nights are binned by their observed drone launches
+    (replay flies those); only nights with a known drone outcome count, on both sides.
+    """
+    nights = observed[(observed["launched_drone"] > 0) & (observed["with_outcome_drone"] > 0)]
+    nights = nights[["launched_drone", "neutralised_drone", "with_outcome_drone"]].copy()
+    nights.index = pd.DatetimeIndex(nights.index).astype("datetime64[ns]")
+    pooled = simulated.groupby("date")[["launched", "neutralised"]].sum()
+    pooled.index = pd.DatetimeIndex(pooled.index).astype("datetime64[ns]")
+    nights = nights.join(pooled, how="left")
+    nights["bin"] = pd.cut(nights["launched_drone"], list(NIGHT_BINS), labels=list(NIGHT_LABELS))
+    grouped = nights.groupby("bin", observed=False)
+    sums = grouped[["launched_drone", "neutralised_drone", "with_outcome_drone", "launched", "neutralised"]].sum()
+    out = pd.DataFrame({"bin": list(NIGHT_LABELS), "nights": grouped.size().reindex(NIGHT_LABELS).to_numpy(),
+                        "observed_launched": sums["launched_drone"].to_numpy()})
+    known = sums["with_outcome_drone"].to_numpy(float)
+    launched = sums["launched"].to_numpy(float)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        out["observed_share"] = np.where(known > 0, sums["neutralised_drone"].to_numpy(float) / known, np.nan)
+        out["simulated_share"] = np.where(launched > 0, sums["neutralised"].to_numpy(float) / launched, np.nan)
+    out["difference"] = out["simulated_share"] - out["observed_share"]
+    return out
+
+
+def _correlation(x, y) -> float:
+    x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+    if len(x) < 2 or np.std(x) == 0 or np.std(y) == 0:
+        return math.nan
+    return float(np.corrcoef(x, y)[0, 1])
 
 
 def validate(data: str | Path, scenario: str | Path, period: tuple[date, date], *, replications: int = 20,
-             root_seed: int = 7, mapping: str | None = None, progress: bool = True) -> Validation:
+             root_seed: int = 7, mapping: str | None = None, progress: bool = True,
+             reference: tuple[date, date] | None = None) -> Validation:
     """Replay `period` with `scenario` and compare monthly neutralised shares with the observed ones.
 
-    Each replication's monthly share is kept, for the 90% band; the error is
-    that of the replications' pooled share, as in the fit.
+    Each replication runs once; everything is computed from those runs. Each replication's monthly share
+    is kept, for the 90% band; the error is that of the replications' pooled share, as in the fit. Errors
+    are averaged over months weighted by their days in the period. The naive guesses, scored on the same
+    months: the constant pooled share of `reference` (default: `period`), last month's share (the whole
+    previous calendar month's observed share; the first month's comes from before the period if the data
+    has it, else it is left out of that guess only), and the binomial floor.
     """
+    if replications < 1:
+        raise ValueError(f"replications {replications}: validation needs at least 1 run")
+    reference = tuple(reference) if reference is not None else tuple(period)
     base, source = scenario_data(scenario)
     built = build_scenario(replay_data(base, data, *period, mapping), source)
     observed = observed_shares(data, *period, mapping)
     if observed.empty:
         raise ValueError(f"{data} has no reports with known outcomes between {period[0]} and {period[1]}")
-    runs = []
+    reference_shares = observed_shares(data, *reference, mapping)
+    if reference_shares.empty:
+        raise ValueError(f"{data} has no reports with known outcomes in the reference period {reference[0]} to "
+                         f"{reference[1]}")
+    attacks = load_observed(data, mapping)
+    runs, nights = [], []
     for r in tqdm(range(replications), desc="validating", unit="run", disable=not progress):
-        table = monthly_counts(AirCampaign(built, rng=replication_seed(root_seed, r)).run())
-        runs.append(table.assign(replication=r))
+        campaign = AirCampaign(built, rng=replication_seed(root_seed, r)).run()
+        daily, families = campaign.daily(), _family_members(campaign)
+        runs.append(_monthly_from_daily(daily, families).assign(replication=r))
+        nights.append(_drone_nights(daily, families["drone"]).assign(replication=r))
     runs = pd.concat(runs, ignore_index=True)
     runs["share"] = runs["neutralised"] / runs["launched"].where(runs["launched"] > 0)
     bands = runs.groupby(["month", "class"])["share"].quantile([0.05, 0.5, 0.95]).unstack()
     bands.columns = ["sim_q05", "sim_q50", "sim_q95"]
     pooled = runs.groupby(["month", "class"])[["launched", "neutralised"]].sum()
     pooled["share"] = pooled["neutralised"] / pooled["launched"].where(pooled["launched"] > 0)
-    merged = observed.rename(columns={"share": "observed", "launched": "observed_launched"}).merge(
+    merged = observed.rename(columns={"share": "observed", "launched": "observed_launched",
+                                      "neutralised": "observed_neutralised"}).merge(
         pooled["share"].rename("simulated").reset_index(), on=["month", "class"]).merge(
         bands.reset_index(), on=["month", "class"])
     merged["error"] = merged["simulated"] - merged["observed"]
-    errors = {c: float(merged.loc[merged["class"] == c, "error"].abs().mean())
-              for c in FITTED if (merged["class"] == c).any()}
-    columns = ["month", "class", "observed_launched", "observed", "simulated", "sim_q05", "sim_q50", "sim_q95",
-               "error"]
-    return Validation(merged[columns], errors, replications)
+    merged = _observation_band(merged, runs, np.random.default_rng(root_seed))
+    columns = ["month", "class", "days", "observed_launched", "with_outcome", "observed_neutralised", "observed",
+               "simulated", "sim_q05", "sim_q50", "sim_q95", "obs_q05", "obs_q95", "error"]
+    table = merged[columns]
+    skill, notes = _skill(table, reference_shares, _previous_shares(attacks, table["month"].tolist()))
+    errors = dict(zip(skill["class"], skill["model_mae"].astype(float), strict=True))
+    bins = night_size_bins(attacks.period(*period), pd.concat(nights, ignore_index=True))
+    ballistic = table[table["class"] == "ballistic"][["month", "observed_neutralised"]]
+    simulated_kills = runs[runs["class"] == "ballistic"].groupby("month")["neutralised"].mean()
+    kills = pd.DataFrame({"month": ballistic["month"].to_numpy(),
+                          "observed": ballistic["observed_neutralised"].to_numpy(float),
+                          "simulated": simulated_kills.reindex(ballistic["month"]).to_numpy(float)})
+    return Validation(table, errors, replications, skill, bins, kills,
+                      _correlation(kills["observed"], kills["simulated"]), tuple(period), reference, notes)
+
+
+def skill_table(skill: pd.DataFrame) -> pd.DataFrame:
+    """`Validation.skill` for reading: errors in percentage points (1 decimal), what each guess scored on."""
+    return pd.DataFrame({
+        "class": skill["class"], "model": (100 * skill["model_mae"]).round(1),
+        "constant share": (100 * skill["constant_mae"]).round(1),
+        "last month's share": (100 * skill["last_month_mae"]).round(1),
+        "binomial floor": (100 * skill["floor"]).round(1), "months": skill["months"], "days": skill["days"],
+        "last-month months": skill["last_month_months"], "first month from": skill["first_month_guess"]})
 
 
 def validation_figure(result: Validation, title: str = ""):
-    """Observed against simulated monthly neutralised share, one panel per class, 90% band shaded."""
+    """Observed against simulated monthly neutralised share, one panel per class, two 90% bands shaded.
+
+    The darker band is run to run (replications); the lighter one adds the observation's binomial noise:
+    where the observed share should fall if the model were right.
+    """
     from experiments.document import new_figure
 
     table = result.table
-    fig, axes = new_figure(1, len(FITTED), figsize=(14, 4.5), sharey=True, layout="constrained")
+    skill = result.skill.set_index("class") if result.skill is not None else pd.DataFrame()
+    fig, axes = new_figure(1, len(FITTED), figsize=(14, 5), sharey=True, layout="constrained")
     for ax, cls in zip(axes, FITTED, strict=True):
         rows = table[table["class"] == cls]
         x = pd.PeriodIndex(rows["month"], freq="M").to_timestamp()
-        ax.fill_between(x, rows["sim_q05"], rows["sim_q95"], color="C0", alpha=0.2, linewidth=0,
-                        label=f"simulated, 90% of {result.replications} runs")
+        if {"obs_q05", "obs_q95"} <= set(rows.columns):
+            ax.fill_between(x, rows["obs_q05"], rows["obs_q95"], color="C1", alpha=0.18, linewidth=0,
+                            label="observable given the model, 90% (runs + binomial noise)")
+        ax.fill_between(x, rows["sim_q05"], rows["sim_q95"], color="C0", alpha=0.35, linewidth=0,
+                        label=f"model run to run, 90% of {result.replications} runs")
         ax.plot(x, rows["simulated"], color="C0", marker="o", label="simulated (pooled)")
         ax.plot(x, rows["observed"], color="black", marker="s", linestyle="--", label="observed")
         error = result.errors.get(cls, math.nan)
-        ax.set_title(f"{cls}: mean absolute error {100 * error:.1f} pp")
+        heading = f"{cls}: mean absolute error {100 * error:.1f} pp"
+        if cls in skill.index:
+            heading += (f"\nconstant share {100 * skill.loc[cls, 'constant_mae']:.1f} pp, "
+                        f"last month's {100 * skill.loc[cls, 'last_month_mae']:.1f} pp")
+        ax.set_title(heading, fontsize="medium")
         ax.set_xlabel("month")
         ax.tick_params(axis="x", rotation=45)
     axes[0].set_ylabel("neutralised share (shot down or lost, of launched)")

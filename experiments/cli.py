@@ -126,22 +126,54 @@ def _calibrate(args) -> int:
 
 
 def _validate(args) -> int:
-    from experiments.calibration import validate, validation_figure
+    from experiments.calibration import skill_table, validate, validation_figure
     from model.observed import parse_period
 
+    if args.replications < 1:
+        raise ValueError(f"--replications {args.replications}: validation needs at least 1 run")
     period = parse_period(args.period)
+    reference = None
+    if args.reference is not None:
+        try:
+            reference = parse_period(args.reference)
+        except ValueError as error:  # parse_period names --period
+            raise ValueError(str(error).replace("--period", "--reference", 1)) from None
     out = Path(args.out)
-    result = validate(args.data, args.scenario, period, replications=args.replications, mapping=args.mapping)
+    result = validate(args.data, args.scenario, period, replications=args.replications, mapping=args.mapping,
+                      reference=reference)
     table = result.table
-    print(table.assign(**{c: table[c].round(3) for c in ("observed", "simulated", "sim_q05", "sim_q95", "error")})
-          .drop(columns="sim_q50").to_string(index=False))
+    shares = ("observed", "simulated", "sim_q05", "sim_q95", "obs_q05", "obs_q95", "error")
+    print(table.assign(**{c: table[c].round(3) for c in shares})
+          .drop(columns=["sim_q50", "with_outcome", "observed_neutralised"]).to_string(index=False))
     print("mean absolute error of the monthly neutralised share: "
           + ", ".join(f"{c} {100 * e:.1f} pp" for c, e in result.errors.items()))
+    skill = result.skill
+    print("\nskill: mean absolute error of the monthly share, pp (months weighted by their days in the period)")
+    print(skill_table(skill).to_string(index=False))
+    start, end = result.reference
+    which = " (the validated period)" if result.reference == result.period else ""
+    print(f"constant share: pooled observed share of {start} to {end}{which}: "
+          + ", ".join(f"{c} {100 * v:.1f}%" for c, v in zip(skill["class"], skill["constant_share"], strict=True)))
+    print("last month's share: " + "; ".join(result.notes))
+    print("binomial floor: mean of sqrt(2/pi) sqrt(p(1-p)/n), what a model knowing each month's share "
+          "would still miss")
+    bins = result.night_bins
+    print(f"\ndrone neutralised share by night size (observed Shahed-type launches a night; simulated pooled "
+          f"over {result.replications} runs):")
+    print(bins.assign(**{c: bins[c].round(3) for c in ("observed_share", "simulated_share", "difference")})
+          .to_string(index=False))
+    kills = result.ballistic_kills
+    print(f"\nballistic missiles neutralised per month, observed and simulated (mean of {result.replications} "
+          f"runs): Pearson correlation {result.ballistic_correlation:.2f}")
+    print(kills.set_index("month").round(1).T.to_string())
     out.mkdir(parents=True, exist_ok=True)
     table.to_csv(out / "validation.csv", index=False)
+    skill.to_csv(out / "skill.csv", index=False)
+    bins.to_csv(out / "night_bins.csv", index=False)
     figure = validation_figure(result, f"{args.scenario} against {Path(args.data).name}, {period[0]} to {period[1]}")
     figure.savefig(out / "validation.png", dpi=110)
-    print(f"wrote {out / 'validation.csv'} and {out / 'validation.png'}")
+    print(f"wrote {out / 'validation.csv'}, {out / 'skill.csv'}, {out / 'night_bins.csv'} and "
+          f"{out / 'validation.png'}")
     return 0
 
 
@@ -208,8 +240,11 @@ def parser() -> argparse.ArgumentParser:
     check = sub.add_parser("validate", parents=[observed],
                            help="observed against simulated monthly neutralised shares, any period")
     check.add_argument("--scenario", required=True, help="scenario to replay the period with (name or TOML)")
-    check.add_argument("--replications", type=int, default=20, help="runs (default 20)")
-    check.add_argument("--out", default="runs/validation", help="folder for validation.csv and .png")
+    check.add_argument("--replications", type=int, default=20, help="runs (default 20, at least 1)")
+    check.add_argument("--reference", default=None,
+                       help="START:END whose pooled share is the constant guess (default: --period)")
+    check.add_argument("--out", default="runs/validation",
+                       help="folder for validation.csv, skill.csv, night_bins.csv and validation.png")
     check.set_defaults(handler=_validate)
     view = sub.add_parser("view", help="serve the interactive view of the campaign (Mesa SolaraViz) in a browser")
     view.add_argument("--port", type=int, default=8765, help="port (default 8765)")

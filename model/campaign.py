@@ -15,9 +15,10 @@ from mesa.time import Priority, Schedule
 
 from agents import Attacker, DefendedSite, DefenderBattery, Supplier
 from model.air_defence import AirDefence
-from model.geometry import route_weights
+from model.families import members
+from model.geometry import route_weights, routes_in_range
 from model.ledger import Ledger
-from model.observed import CLASSES as OBSERVED_CLASSES
+from model.loading import ScenarioError
 from model.observed import decoy_class, load_observed
 from model.outcomes import summarise
 from model.scenario import Scenario
@@ -84,21 +85,32 @@ class AirCampaign(Model):
         self.route_site = np.repeat(np.arange(len(cells)), len(launch))
         self.route_origin = np.tile(launch, (len(cells), 1))
         self.route_target = cells[self.route_site]
+        ranges = np.array([t.range_km if t.range_km is not None else np.inf
+                           for t in self.config.catalog.threats.values()])
+        self.route_open = routes_in_range(self.route_origin, self.route_target, ranges, self.config.grid.cell_km)
+        """(routes, classes): whether the class reaches the route's target from its launch area."""
         self.night_launched = np.zeros(len(self.route_site), dtype=np.int64)
         """Threats launched last night on each route (launch area to site); for views."""
         self.night_leaked = np.zeros(len(self.route_site), dtype=np.int64)
         """Threats that got through last night on each route."""
 
     def _aim(self) -> np.ndarray:
-        """The attacker's weight on each route, by its targeting rule (what it can see: sites and batteries)."""
+        """The attacker's weight on each route by class: its targeting rule, within each class's range.
+
+        What it can see: sites and batteries. Returns (classes, routes), each
+        class's row summing to 1 over the routes it reaches (0 if it reaches none).
+        """
         attacker = self.config.attacker
         if attacker.targeting == "spread":
-            return route_weights(self.route_site, self.site_values, 0.0)
-        weights = route_weights(self.route_site, self.site_values, attacker.concentration)
+            weights = route_weights(self.route_site, self.site_values, 0.0)
+        else:
+            weights = route_weights(self.route_site, self.site_values, attacker.concentration)
         if attacker.targeting == "thinnest":
             defenders = (self.air_defence.layers >= 0).sum(axis=1)
             weights = weights / (1.0 + defenders)
-        return weights
+        by_class = np.where(self.route_open.T, weights[None, :], 0.0)
+        total = by_class.sum(axis=1, keepdims=True)
+        return np.divide(by_class, total, out=np.zeros_like(by_class), where=total > 0)
 
     def _replayed_nights(self) -> np.ndarray | None:
         """In replay mode, the observed launches of every night by the catalog's classes; else None."""
@@ -106,12 +118,19 @@ class AirCampaign(Model):
         if self.config.attacker.mode != "replay":
             return None
         observed = load_observed(replay.file, replay.mapping, replay.include_regional)
-        counts = observed.launches(self.config.start, self.config.end)
         names = list(self.config.catalog.threats)
+        flown = [n for n in names if n in observed.subtypes]
+        counts = observed.launches(self.config.start, self.config.end, flown)
         nights = np.zeros((self.horizon, len(names)), dtype=np.int64)
-        for k, observed_class in enumerate(OBSERVED_CLASSES):
-            if observed_class in names:
-                nights[:, names.index(observed_class)] = counts[:, k]
+        for k, name in enumerate(flown):
+            nights[:, names.index(name)] = counts[:, k]
+        unreachable = [n for n in flown if counts[:, flown.index(n)].sum() > 0
+                       and not self.route_open[:, names.index(n)].any()]
+        if unreachable:
+            raise ScenarioError(self.config.name, [(f"catalog.threats.{n}.range_km",
+                                                    self.config.catalog.threats[n].range_km,
+                                                    "the reports launch it, but it reaches no site of this grid")
+                                                   for n in unreachable])
         decoy = decoy_class(self.config.catalog.threats)
         if decoy is not None:
             drones = nights[:, names.index("drone")]
@@ -127,7 +146,9 @@ class AirCampaign(Model):
         order = np.argsort(-self.site_values[self.route_site], kind="stable")
         self.air_defence = AirDefence(self.config.catalog, len(placements) + len(arriving),
                                       self.route_origin, self.route_target, order, self.route_site,
-                                      [site.name for site in self.config.sites])
+                                      [site.name for site in self.config.sites],
+                                      np.array([site.cell for site in self.config.sites], dtype=np.int64),
+                                      self.config.attacker.timing)
         for k, placement in enumerate(placements):
             row = self.air_defence.add(placement.type, placement.doctrine, placement.cell)
             self._field_battery(row, placement, f"{placement.type}-{k + 1}")
@@ -153,6 +174,7 @@ class AirCampaign(Model):
         on_route = (defence.layers[:, :, None] == np.arange(rows)).any(axis=1)  # (routes, batteries)
         covers = np.zeros((len(self.sites), rows), dtype=bool)
         np.logical_or.at(covers, self.route_site, on_route)
+        covers |= (defence.terminal[:, :, None] == np.arange(rows)).any(axis=1)  # sites it defends at the end
         self.covered_value = self.site_values @ covers
         """Per battery row: the summed value of the defended sites whose routes it covers."""
         if getattr(self, "attacker", None) is not None and self.config.attacker.targeting == "thinnest":
@@ -172,6 +194,10 @@ class AirCampaign(Model):
         self.ledger = Ledger(self.horizon)
         book = self.ledger
         self._night = book.add_stack(NIGHT_BOOKS, classes)
+        families = {name: [classes.index(c) for c in group]
+                    for name, group in members(self.config.catalog.threats).items() if name not in classes}
+        for name in (*NIGHT_BOOKS, "neutralised"):
+            book.add_totals(name, families)
         self._fired = book.add_block("fired", types)
         self._stock = book.add_block("stock", types)
         self._logistics = book.add_stack(LOGISTICS_BOOKS, types, cumulative=("dispatched", "delivered"))

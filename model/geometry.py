@@ -1,4 +1,4 @@
-"""Routes across the grid and which batteries see them.
+"""Routes across the grid, which batteries see them, which defend each site, and which classes reach it.
 
 A threat flies a straight route from a launch area to its target site. A
 battery engages the route when its coverage disk touches the route's segment,
@@ -45,3 +45,28 @@ def route_weights(route_site: np.ndarray, site_values: np.ndarray, concentration
     site_weight = site_weight / site_weight.sum()
     routes_per_site = np.bincount(route_site, minlength=len(site_values))
     return site_weight[route_site] / routes_per_site[route_site]
+
+
+def terminal_defenders(site_cells: np.ndarray, positions: np.ndarray, terminal_radius: np.ndarray,
+                       active: np.ndarray) -> np.ndarray:
+    """Batteries defending each site against ballistic missiles, nearest first, padded with -1.
+
+    A battery defends a site when the site lies within its `terminal_radius`
+    (its defended footprint); a ballistic missile can be met only there.
+
+    Returns:
+        (S, K) battery rows per site; K >= 1.
+    """
+    offset = positions[None, :, :].astype(float) - site_cells[:, None, :].astype(float)  # (S, B, 2)
+    distance = np.sqrt((offset**2).sum(axis=2))
+    covers = (distance <= terminal_radius[None, :] + 1e-9) & (terminal_radius[None, :] > 0) & active[None, :]
+    counts = covers.sum(axis=1)
+    width = max(int(counts.max(initial=0)), 1)
+    order = np.argsort(np.where(covers, distance, np.inf), axis=1, kind="stable")[:, :width]
+    return np.where(np.arange(width)[None, :] < counts[:, None], order, -1).astype(np.int64)
+
+
+def routes_in_range(origins: np.ndarray, targets: np.ndarray, ranges_km: np.ndarray, cell_km: float) -> np.ndarray:
+    """(R, C) whether class c reaches route r's target from its launch area (`ranges_km` inf: anywhere)."""
+    length = np.sqrt(((targets.astype(float) - origins.astype(float)) ** 2).sum(axis=1)) * cell_km  # (R,)
+    return length[:, None] <= ranges_km[None, :] + 1e-9

@@ -22,6 +22,7 @@ class Ledger:
         self.blocks: dict[str, tuple[list[str], np.ndarray]] = {}
         self._cumulative: set[str] = set()
         self._derived: dict[str, tuple[list[str], Callable]] = {}
+        self._totals: dict[str, dict[str, list[int]]] = {}
 
     def add_block(self, name: str, labels: list[str], dtype=np.int64) -> np.ndarray:
         """Declare the block `name` with one column per label (`name_label` in the table)."""
@@ -40,6 +41,16 @@ class Ledger:
     def derive(self, name: str, labels: list[str], compute: Callable[["Ledger"], np.ndarray]) -> None:
         """Declare a block computed from the others when read."""
         self._derived[name] = (labels, compute)
+
+    def add_totals(self, name: str, groups: dict[str, list[int]]) -> None:
+        """Columns `name_group` after block `name`'s own: the sum of each group's columns (families of classes)."""
+        if groups:
+            self._totals[name] = groups
+
+    def totals(self, name: str) -> dict[str, np.ndarray]:
+        """Each group's total of block `name`, by day."""
+        array = self[name]
+        return {group: array[:, columns].sum(axis=1) for group, columns in self._totals.get(name, {}).items()}
 
     def __getitem__(self, name: str) -> np.ndarray:
         """The whole (days, labels) array of a block; cumulative blocks as daily flows."""
@@ -62,4 +73,6 @@ class Ledger:
             array = self[name][:rows]
             for k, label in enumerate(labels):
                 columns[f"{name}_{label}" if label else name] = array[:, k]
+            for group, columns_of in self._totals.get(name, {}).items():
+                columns[f"{name}_{group}"] = array[:rows][:, columns_of].sum(axis=1)
         return pd.DataFrame(columns)

@@ -2,7 +2,8 @@
 
 A scenario file may `extends = "baseline-2025"` (another built-in name or a
 path relative to it): its tables are merged over the parent's, key by key,
-and lists are replaced whole. Its `[catalog]` tables are merged the same way
+and lists are replaced whole; entries under `[[add.<list>]]` (`[[add.timeline]]`,
+`[[add.batteries]]`) are appended to the parent's list instead. Its `[catalog]` tables are merged the same way
 over the built-in `catalog.toml`. Nothing is written anywhere while loading.
 """
 
@@ -13,6 +14,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from model.families import resolve
 from model.scenario import Scenario, check_references
 
 DATA = resources.files("model") / "data"
@@ -93,17 +95,26 @@ def _raw_scenario(path: Path, seen: tuple[Path, ...] = ()) -> dict:
     raw = _read_toml(path)
     _anchor_paths(raw, path.parent)
     parent = raw.pop("extends", None)
+    added = raw.pop("add", {})
     if parent is None:
+        if added:
+            raise ScenarioError(str(path), [("add", ", ".join(added), "adds to a parent's lists: needs `extends`")])
         return raw
     try:
         parent_path = _resolve(parent, path.parent)
     except ScenarioError as error:
         raise ScenarioError(str(path), [("extends", parent, why) for _, _, why in error.problems]) from None
-    return merge(_raw_scenario(parent_path, (*seen, path.resolve())), raw)
+    merged = merge(_raw_scenario(parent_path, (*seen, path.resolve())), raw)
+    for key, entries in added.items():
+        if not isinstance(entries, list) or not isinstance(merged.get(key, []), list):
+            raise ScenarioError(str(path), [(f"add.{key}", "...", "only lists can be added to ([[add.timeline]], "
+                                                                 "[[add.batteries]], [[add.suppliers]], ...)")])
+        merged[key] = [*merged.get(key, []), *copy.deepcopy(entries)]
+    return merged
 
 
 TIMELINE_TAGS = {"pause", "battery", "supplier_rate", "attacker_rate", "intel_pause", "supplier_ramp",
-                 "attacker_ramp", "procurement"}
+                 "attacker_ramp", "procurement", "force", "force_ramp", "kill_probability"}
 """The `event` values of timeline entries; pydantic puts the tag in an error's location, files do not."""
 
 
@@ -150,7 +161,7 @@ def build_scenario(raw: dict, source: str = "<scenario>") -> Scenario:
         problems = replay_problems(scenario)
     if problems:
         raise ScenarioError(source, problems)
-    return scenario
+    return Scenario.model_validate(resolve(scenario.model_dump()))  # family keys as class keys, once
 
 
 def _shorten(problems):

@@ -3,6 +3,7 @@
 Names, as they appear in `summary()`:
 - `launched_<class>`, `neutralised_<class>`, `leaked_<class>`: totals over the run.
 - `neutralised_share_<class>`: neutralised / launched (NaN when none launched).
+- the same four for each family of subtypes (`launched_cruise`: Kh-101, Kalibr, ... together).
 - `leaked_threats`: leakers of every class that does damage (decoys left out).
 - `damage`: damage points of all leakers; `value_weighted_damage`: each point times its site's value.
 - `value_weighted_damage_undefended`: what every launched threat would have done had none been stopped;
@@ -32,6 +33,14 @@ def summarise(ledger: Ledger, days: int, classes: list[str], interceptors: list[
         out[f"neutralised_{name}"] = int(neutralised[k])
         out[f"leaked_{name}"] = int(leaked[k])
         out[f"neutralised_share_{name}"] = float(neutralised[k] / launched[k]) if launched[k] else float("nan")
+    totals = {book: {g: int(v[:days].sum()) for g, v in ledger.totals(book).items()}
+              for book in ("launched", "neutralised", "leaked")}
+    for family, launched_total in totals["launched"].items():
+        out[f"launched_{family}"] = launched_total
+        out[f"neutralised_{family}"] = totals["neutralised"][family]
+        out[f"leaked_{family}"] = totals["leaked"][family]
+        out[f"neutralised_share_{family}"] = (totals["neutralised"][family] / launched_total if launched_total
+                                              else float("nan"))
     out["leaked_threats"] = int(leaked[does_damage].sum())
     out["damage"] = float(ledger["damage"][:days].sum())
     out["value_weighted_damage"] = float(ledger["value_weighted_damage"][:days].sum())

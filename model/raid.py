@@ -1,9 +1,20 @@
 """The raid kernel: one night's threats against every battery, as counts, compiled with numba.
 
 Threats arrive as counts indexed by (route, class, wave). Wave by wave, routes
-are taken in order of target value; along each route the batteries engage in
-the order the threats meet them, each bounded by its fire channels per wave,
-its rounds ready on launchers tonight, its stock and its doctrine. Kills are
+are taken in order of target value. How a route meets the defence depends on
+the class:
+
+- air-breathing classes (drones, decoys, cruise missiles) are engaged along
+  the route, by the batteries whose coverage it crosses, in the order the
+  threats meet them; survivors of one battery meet the next;
+- ballistic classes are engaged only at the impact point, by the batteries
+  defending the target site (`terminal`), in one terminal engagement per
+  missile: the site's defenders share the missiles out, and a missile one of
+  them engaged is never engaged again. A terminal engagement is a salvo.
+
+Each battery is bounded by what it can engage in the wave (`capacity`: its
+fire channels over the time the wave passes, see `AirDefence.capacity`), its
+rounds ready on launchers tonight, its stock and its doctrine. Kills are
 binomial draws from numba's generator, seeded for the night with a number
 drawn from the run's own `numpy.random.Generator`, so the run's seed fixes
 every night. The cost depends on routes x classes x batteries, never on how many
@@ -11,12 +22,15 @@ threats fly.
 
 Engagement rules, by name:
 - salvo: `s` rounds at each engaged target at once; it dies with 1-(1-p)^s.
-- shoot-look-shoot: one round, look, and again at survivors, up to `s` rounds.
+- shoot-look-shoot: one round, look, and again at survivors, up to `s` rounds
+  (air-breathing classes only).
+- preference: the round types a battery reaches for, in order, per class.
+- shots per target: per battery, target site and class (`site_shots`).
 - ballistic reserve: ballistic-capable rounds are not fired at other classes
   while the battery's ballistic-capable stock is at or under its reserve.
 - decoys: a class that mimics another is engaged in one pool with it; which
   members of the pool are engaged is drawn without replacement.
-- EW: a share of each class crossing an EW unit's coverage loses its way.
+- EW: a share of each air-breathing class crossing an EW unit's coverage loses its way.
 - conserve mode: a battery marked `guarding` fires only on routes to sites
   where `guards[b, site]` is true (its doctrine's `conserve_sites`).
 """
@@ -46,18 +60,132 @@ def _split_pool(unengaged, n_members, engaged, picked):
 
 
 @numba.njit(cache=True)
-def resolve_raid(raid, layers, route_order, active, is_ew, ew_share, channels, effectiveness,
-                 class_order, shots_per_target, look_shoot, reserve, preference, kill_probability,
-                 ballistic_capable, is_ballistic, pool_of, launcher_rounds, stock, seed,
-                 route_site, damage_per_leaker, guarding, guards, shot_down, lost_to_ew, leaked, fired, damage):
+def _fire(b, r, w, site, terminal_pass, available, raid, left, class_order, is_ballistic, pool_members, shots,
+          look_shoot, preference, kill_probability, effectiveness, ready, stock, reserve, ballistic_capable,
+          shot_down, fired, members, unengaged, picked):
+    """One battery's fire at the threats `available` to it (by class) on route r, wave w; returns the kills.
+
+    `terminal_pass` selects the ballistic classes (one salvo per missile, and
+    each missile engaged is taken out of `available`) or the air-breathing ones
+    (`available` is a copy of what flies; survivors go on to the next battery).
+    """
+    n_classes = raid.shape[1]
+    n_types = stock.shape[1]
+    killed = 0
+    for k in range(n_classes):
+        c = class_order[b, k]
+        if c < 0 or left[b] == 0:
+            break
+        if is_ballistic[c] != terminal_pass:
+            continue
+        n_members = 0
+        pool = 0
+        for m in range(pool_members.shape[1]):
+            d = pool_members[c, m]
+            if d < 0:
+                break
+            if available[d] > 0:
+                members[n_members] = d
+                unengaged[n_members] = available[d]
+                pool += available[d]
+                n_members += 1
+        if pool == 0:
+            continue
+        s = shots[b, site, c]
+        look = look_shoot[b] and not terminal_pass
+        for j in range(n_types):
+            i = preference[b, c, j]
+            if i < 0 or left[b] == 0 or pool == 0:
+                break
+            if kill_probability[i, c] <= 0.0:
+                continue
+            usable = ready[b, i]
+            if ballistic_capable[i] and not is_ballistic[c]:
+                held_back = 0
+                for t in range(n_types):
+                    if ballistic_capable[t]:
+                        held_back += stock[b, t]
+                usable = min(usable, held_back - reserve[b])
+            if usable <= 0:
+                continue
+            targets = min(pool, left[b])
+            per_target = 1 if look else min(s, usable)
+            engaged = min(targets, usable // per_target)
+            if engaged <= 0:
+                continue
+            _split_pool(unengaged, n_members, engaged, picked)
+            used = 0
+            for m in range(n_members):
+                if picked[m] == 0:
+                    continue
+                d = members[m]
+                p = kill_probability[i, d] * effectiveness[b]
+                if look:
+                    alive = picked[m]
+                    for _ in range(s):
+                        volley = min(alive, usable - used)
+                        if volley <= 0:
+                            break
+                        used += volley
+                        alive -= np.random.binomial(volley, p)
+                    kills = picked[m] - alive
+                else:
+                    used += picked[m] * per_target
+                    kills = np.random.binomial(picked[m], 1.0 - (1.0 - p) ** per_target)
+                raid[r, d, w] -= kills
+                shot_down[d] += kills
+                killed += kills
+                unengaged[m] -= picked[m]
+                if terminal_pass:
+                    available[d] -= picked[m]
+            pool -= engaged
+            left[b] -= engaged
+            stock[b, i] -= used
+            ready[b, i] -= used
+            fired[i] += used
+    return killed
+
+
+@numba.njit(cache=True)
+def wave_capacity(raid, channels, engagement_hours, launches_per_hour, min_hours, max_hours, capacity):
+    """What each battery can engage in each wave, into `capacity` (B, W).
+
+    A wave of n threats lasts n / `launches_per_hour` hours, within
+    [`min_hours`, `max_hours`]; a battery with `engagement_hours` > 0 engages
+    again on each of its channels every `engagement_hours` while it passes,
+    and at least once (0: once per wave).
+    """
+    n_routes, n_classes, n_waves = raid.shape
+    for w in range(n_waves):
+        n = 0
+        for r in range(n_routes):
+            for c in range(n_classes):
+                n += raid[r, c, w]
+        hours = min(max(n / launches_per_hour, min_hours), max_hours)
+        for b in range(channels.shape[0]):
+            cycles = 1.0
+            if engagement_hours[b] > 0.0:
+                cycles = max(1.0, hours / engagement_hours[b])
+            capacity[b, w] = np.int64(np.floor(channels[b] * cycles + 0.5))
+
+
+@numba.njit(cache=True)
+def resolve_raid(raid, layers, terminal, route_order, route_site, active, is_ew, ew_share, capacity, effectiveness,
+                 class_order, shots, look_shoot, reserve, preference, kill_probability, ballistic_capable,
+                 is_ballistic, pool_members, launcher_rounds, stock, seed, damage_per_leaker, guarding, guards,
+                 shot_down, lost_to_ew, leaked, fired, damage):
     """Resolve one night in place.
 
     `raid` (R, C, W) is reduced to the threats that got through and `stock`
-    (B, I) loses the rounds fired. `pool_of[d]` is the class a decoy class d
-    passes for, or d itself. The outputs are overwritten: `shot_down`,
-    `lost_to_ew` and `leaked` by class (C), `fired` by interceptor type (I),
-    and `damage` by site: the leakers of each route times their class's
-    damage, at the route's target site `route_site[r]`.
+    (B, I) loses the rounds fired. `layers` (R, L) lists the batteries each
+    route crosses in order, `terminal` (S, K) the batteries defending each
+    site against ballistic missiles; both padded with -1. `capacity` (B, W) is
+    what each battery can engage in each wave. `pool_members[c]` lists the
+    classes engaged in one pool with class c (itself and its decoys), padded
+    with -1. The outputs are overwritten: `shot_down`, `lost_to_ew` and
+    `leaked` by class (C), `fired` by interceptor type (I), and `damage` by
+    site: the leakers of each route times their class's damage, at the
+    route's target site `route_site[r]`.
     """
     np.random.seed(seed)
     shot_down[:] = 0
@@ -66,92 +194,57 @@ def resolve_raid(raid, layers, route_order, active, is_ew, ew_share, channels, e
     damage[:] = 0.0
     fired[:] = 0
     n_routes, n_classes, n_waves = raid.shape
-    n_batteries, n_types = stock.shape
+    n_batteries = stock.shape[0]
     ready = np.minimum(stock, launcher_rounds)
-    channels_left = np.zeros(n_batteries, dtype=np.int64)
+    left = np.zeros(n_batteries, dtype=np.int64)
     members = np.zeros(n_classes, dtype=np.int64)
     unengaged = np.zeros(n_classes, dtype=np.int64)
     picked = np.zeros(n_classes, dtype=np.int64)
+    available = np.zeros(n_classes, dtype=np.int64)
     for w in range(n_waves):
-        channels_left[:] = channels
+        left[:] = capacity[:, w]
         for r in route_order:
+            site = route_site[r]
+            air = 0
+            missiles = 0
+            for c in range(n_classes):
+                if is_ballistic[c]:
+                    missiles += raid[r, c, w]
+                else:
+                    air += raid[r, c, w]
             for layer in range(layers.shape[1]):
                 b = layers[r, layer]
-                if b < 0:
+                if b < 0 or air == 0:
                     break
-                threats = 0
-                for c in range(n_classes):
-                    threats += raid[r, c, w]
-                if threats == 0:
-                    break
-                if not active[b] or (guarding[b] and not guards[b, route_site[r]]):
+                if not active[b] or (guarding[b] and not guards[b, site]):
                     continue
                 if is_ew[b]:
                     for c in range(n_classes):
                         n = raid[r, c, w]
-                        if n > 0 and ew_share[b, c] > 0.0:
+                        if n > 0 and not is_ballistic[c] and ew_share[b, c] > 0.0:
                             lost = np.random.binomial(n, ew_share[b, c])
                             raid[r, c, w] -= lost
                             lost_to_ew[c] += lost
+                            air -= lost
                     continue
-                for k in range(n_classes):
-                    c = class_order[b, k]
-                    if c < 0 or channels_left[b] == 0:
-                        break
-                    n_members = 0
-                    pool = 0
-                    for d in range(n_classes):
-                        if pool_of[d] == c and raid[r, d, w] > 0:
-                            members[n_members] = d
-                            unengaged[n_members] = raid[r, d, w]
-                            pool += raid[r, d, w]
-                            n_members += 1
-                    s = shots_per_target[b, c]
-                    for j in range(n_types):
-                        i = preference[b, j]
-                        if i < 0 or channels_left[b] == 0 or pool == 0:
-                            break
-                        if kill_probability[i, c] <= 0.0:
-                            continue
-                        usable = ready[b, i]
-                        if ballistic_capable[i] and not is_ballistic[c]:
-                            held_back = 0
-                            for t in range(n_types):
-                                if ballistic_capable[t]:
-                                    held_back += stock[b, t]
-                            usable = min(usable, held_back - reserve[b])
-                        if usable <= 0:
-                            continue
-                        targets = min(pool, channels_left[b])
-                        per_target = 1 if look_shoot[b] else min(s, usable)
-                        engaged = min(targets, usable // per_target)
-                        _split_pool(unengaged, n_members, engaged, picked)
-                        used = 0
-                        for m in range(n_members):
-                            if picked[m] == 0:
-                                continue
-                            d = members[m]
-                            p = kill_probability[i, d] * effectiveness[b]
-                            if look_shoot[b]:
-                                alive = picked[m]
-                                for _ in range(s):
-                                    volley = min(alive, usable - used)
-                                    if volley <= 0:
-                                        break
-                                    used += volley
-                                    alive -= np.random.binomial(volley, p)
-                                kills = picked[m] - alive
-                            else:
-                                used += picked[m] * per_target
-                                kills = np.random.binomial(picked[m], 1.0 - (1.0 - p) ** per_target)
-                            raid[r, d, w] -= kills
-                            shot_down[d] += kills
-                            unengaged[m] -= picked[m]
-                        pool -= engaged
-                        channels_left[b] -= engaged
-                        stock[b, i] -= used
-                        ready[b, i] -= used
-                        fired[i] += used
+                for c in range(n_classes):
+                    available[c] = raid[r, c, w]
+                air -= _fire(b, r, w, site, False, available, raid, left, class_order, is_ballistic, pool_members,
+                             shots, look_shoot, preference, kill_probability, effectiveness, ready, stock, reserve,
+                             ballistic_capable, shot_down, fired, members, unengaged, picked)
+            if missiles == 0:
+                continue
+            for c in range(n_classes):
+                available[c] = raid[r, c, w] if is_ballistic[c] else 0
+            for k in range(terminal.shape[1]):
+                b = terminal[site, k]
+                if b < 0:
+                    break
+                if not active[b] or is_ew[b] or (guarding[b] and not guards[b, site]):
+                    continue
+                _fire(b, r, w, site, True, available, raid, left, class_order, is_ballistic, pool_members, shots,
+                      look_shoot, preference, kill_probability, effectiveness, ready, stock, reserve,
+                      ballistic_capable, shot_down, fired, members, unengaged, picked)
     for r in range(n_routes):
         for c in range(n_classes):
             total = 0

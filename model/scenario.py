@@ -12,12 +12,16 @@ from pydantic import Field
 
 from agents.attacker import AttackerParams, ThreatClass
 from agents.battery import BatteryPlacement, BatteryType, Doctrine, InterceptorType
-from agents.params import Cell, NonNegativeInt, Params, PositiveInt
+from agents.params import Cell, NonNegativeInt, Params, PositiveFloat, PositiveInt
 from agents.site import SiteParams
 from agents.supplier import SupplierParams
+from model.families import family_of, members
 from model.timeline import (
     AttackerRamp,
     AttackerRate,
+    ForceChange,
+    ForceRamp,
+    KillProbabilityChange,
     IntelPause,
     NewBattery,
     Pause,
@@ -29,10 +33,22 @@ from model.timeline import (
 )
 
 
+class Family(Params):
+    """A family of threat classes (`cruise`: Kh-101, Kalibr, ...), named by its members' `family`.
+
+    `default` is the class a family name stands for in a table of counts: the
+    family's unspecified member (see `model/families.py`).
+    """
+
+    default: str
+    description: str = ""
+
+
 class Catalog(Params):
-    """The named kinds a scenario builds from: threats, interceptors, battery types, doctrines."""
+    """The named kinds a scenario builds from: threats and their families, interceptors, battery types, doctrines."""
 
     threats: dict[str, ThreatClass] = Field(min_length=1)
+    families: dict[str, Family] = Field(default_factory=dict)
     interceptors: dict[str, InterceptorType]
     battery_types: dict[str, BatteryType]
     doctrines: dict[str, Doctrine]
@@ -43,6 +59,7 @@ class GridParams(Params):
 
     width: PositiveInt
     height: PositiveInt
+    cell_km: PositiveFloat = Field(50.0, description="Kilometres across one cell (for the threats' ranges).")
     launch_areas: list[Cell] = Field(min_length=1)
 
 
@@ -120,24 +137,43 @@ def check_references(s: Scenario) -> list[Problem]:
             problems.append((path, list(cell), f"off the {s.grid.width}x{s.grid.height} grid"))
 
     def in_calendar(when, path):
-        if not s.start <= when <= s.end:
-            problems.append((path, when, f"outside the scenario's {s.start} to {s.end}"))
+        """Timeline dates may lie past the end (those events never come); before the start they are an error."""
+        if when < s.start:
+            problems.append((path, when, f"before the scenario's start, {s.start}"))
 
+    groups = members(cat.threats)
+    kinds = set(cat.threats) | set(cat.families)
+    """Names a property table, list or count may use: classes and families."""
     for name, threat in cat.threats.items():
         if threat.mimics is not None:
             need(threat.mimics, cat.threats, f"catalog.threats.{name}.mimics", "threat class")
+        if threat.family is not None and threat.family != name:
+            need(threat.family, cat.families, f"catalog.threats.{name}.family", "family (declare it under "
+                                                                                "[catalog.families])")
+    for name, family in cat.families.items():
+        if name in cat.threats:
+            problems.append((f"catalog.families.{name}", name, "a family may not share its name with a class"))
+        elif family_of(cat.threats).get(family.default) != name:
+            problems.append((f"catalog.families.{name}.default", family.default,
+                             f"not a class of this family; its classes: {', '.join(groups.get(name, [])) or 'none'}"))
     for name, interceptor in cat.interceptors.items():
-        keys(interceptor.kill_probability, cat.threats,
-             f"catalog.interceptors.{name}.kill_probability", "threat class")
+        keys(interceptor.kill_probability, kinds,
+             f"catalog.interceptors.{name}.kill_probability", "threat class or family")
     for name, doctrine in cat.doctrines.items():
         for i, threat in enumerate(doctrine.engage):
-            need(threat, cat.threats, f"catalog.doctrines.{name}.engage[{i}]", "threat class")
-        keys(doctrine.shots_per_target, cat.threats, f"catalog.doctrines.{name}.shots_per_target",
-             "threat class")
+            need(threat, kinds, f"catalog.doctrines.{name}.engage[{i}]", "threat class or family")
+        keys(doctrine.shots_per_target, kinds, f"catalog.doctrines.{name}.shots_per_target",
+             "threat class or family")
         for i, threat in enumerate(doctrine.conserve_engage):
-            need(threat, cat.threats, f"catalog.doctrines.{name}.conserve_engage[{i}]", "threat class")
+            need(threat, kinds, f"catalog.doctrines.{name}.conserve_engage[{i}]", "threat class or family")
         for i, site in enumerate(doctrine.conserve_sites):
             need(site, {x.name for x in s.sites}, f"catalog.doctrines.{name}.conserve_sites[{i}]", "site")
+        keys(doctrine.preference, kinds, f"catalog.doctrines.{name}.preference", "threat class or family")
+        for site, shots in doctrine.site_shots.items():
+            need(site, {x.name for x in s.sites}, f"catalog.doctrines.{name}.site_shots.{site}", "site")
+            keys(shots, kinds, f"catalog.doctrines.{name}.site_shots.{site}", "threat class or family")
+    carriers: dict[str, list[tuple[str, list[str]]]] = {}
+    """Doctrine -> (where it is used, the interceptors carried there), to check its preferences."""
     for name, btype in cat.battery_types.items():
         path = f"catalog.battery_types.{name}"
         for i, interceptor in enumerate(btype.interceptors):
@@ -145,15 +181,19 @@ def check_references(s: Scenario) -> list[Problem]:
         for table in ("launcher_rounds", "magazine"):
             keys(getattr(btype, table), btype.interceptors, f"{path}.{table}",
                  f"interceptor for a {name} battery")
-        keys(btype.ew_share, cat.threats, f"{path}.ew_share", "threat class")
+        keys(btype.ew_share, kinds, f"{path}.ew_share", "threat class or family")
         if btype.doctrine is not None:
             need(btype.doctrine, cat.doctrines, f"{path}.doctrine", "doctrine")
+            carriers.setdefault(btype.doctrine, []).append((f"{name} batteries", btype.interceptors))
 
     def placement(b, path):
         need(b.type, cat.battery_types, f"{path}.type", "battery type")
         on_grid(b.cell, f"{path}.cell")
         if b.doctrine is not None:
             need(b.doctrine, cat.doctrines, f"{path}.doctrine", "doctrine")
+            if b.type in cat.battery_types:
+                carriers.setdefault(b.doctrine, []).append((f"{path} ({b.type})",
+                                                            cat.battery_types[b.type].interceptors))
         if b.type in cat.battery_types:
             keys(b.magazine, cat.battery_types[b.type].interceptors, f"{path}.magazine",
                  f"interceptor for a {b.type} battery")
@@ -165,12 +205,29 @@ def check_references(s: Scenario) -> list[Problem]:
     for i, battery in enumerate(s.batteries):
         placement(battery, f"batteries[{i}]")
 
+    for i, event in enumerate(s.timeline):
+        if isinstance(event, NewBattery | Procurement):
+            for k, b in enumerate([event] if isinstance(event, NewBattery) else event.batteries):
+                if b.doctrine is not None and b.type in cat.battery_types:
+                    carriers.setdefault(b.doctrine, []).append((f"timeline[{i}]", cat.battery_types[b.type].interceptors))
+    for name, uses in carriers.items():
+        doctrine = cat.doctrines.get(name)
+        for threat, order in (doctrine.preference.items() if doctrine else []):
+            for k, interceptor in enumerate(order):
+                for where, carried in uses:
+                    if interceptor not in carried:
+                        problems.append((f"catalog.doctrines.{name}.preference.{threat}[{k}]", interceptor,
+                                         f"{where} do not carry it; they carry: {', '.join(carried) or 'nothing'}"))
+                        break
+
     a = s.attacker
     for table in ("initial_stockpile", "production_per_day", "waves"):
-        keys(getattr(a, table), cat.threats, f"attacker.{table}", "threat class")
-    keys(a.routine.mean, cat.threats, "attacker.routine.mean", "threat class")
-    keys(a.salvo.swarm_mix, cat.threats, "attacker.salvo.swarm_mix", "threat class")
-    keys(a.salvo.missiles, cat.threats, "attacker.salvo.missiles", "threat class")
+        keys(getattr(a, table), kinds, f"attacker.{table}", "threat class or family")
+    keys(a.routine.mean, kinds, "attacker.routine.mean", "threat class or family")
+    keys(a.salvo.swarm_mix, kinds, "attacker.salvo.swarm_mix", "threat class or family")
+    keys(a.salvo.missiles, kinds, "attacker.salvo.missiles", "threat class or family")
+    if a.mode == "drawn":
+        problems += _out_of_range(s)
 
     suppliers = {}
     for i, supplier in enumerate(s.suppliers):
@@ -206,7 +263,23 @@ def check_references(s: Scenario) -> list[Problem]:
                 need(event.supplier, suppliers, f"{path}.supplier", "supplier")
                 need(event.interceptor, cat.interceptors, f"{path}.interceptor", "interceptor type")
             else:
-                need(event.threat, cat.threats, f"{path}.threat", "threat class")
+                need(event.threat, kinds, f"{path}.threat", "threat class or family")
+        elif isinstance(event, ForceChange | ForceRamp):
+            need(event.type, cat.battery_types, f"{path}.type", "battery type")
+            if isinstance(event, ForceChange):
+                in_calendar(event.date, f"{path}.date")
+                if event.capacity_factor is None and event.ew_factor is None:
+                    problems.append((path, event.note or event.date, "changes nothing: give capacity_factor or "
+                                                                     "ew_factor"))
+            else:
+                in_calendar(event.start, f"{path}.start")
+                in_calendar(event.end, f"{path}.end")
+                if event.end < event.start:
+                    problems.append((f"{path}.end", event.end, f"the ramp ends before it starts ({event.start})"))
+        elif isinstance(event, KillProbabilityChange):
+            in_calendar(event.date, f"{path}.date")
+            need(event.interceptor, cat.interceptors, f"{path}.interceptor", "interceptor type")
+            need(event.threat, kinds, f"{path}.threat", "threat class or family")
         elif isinstance(event, Procurement):
             in_calendar(event.date, f"{path}.date")
             need(event.supplier, suppliers, f"{path}.supplier", "supplier")
@@ -228,7 +301,7 @@ def check_references(s: Scenario) -> list[Problem]:
                 need(event.supplier, suppliers, f"{path}.supplier", "supplier")
                 need(event.interceptor, cat.interceptors, f"{path}.interceptor", "interceptor type")
             elif isinstance(event, AttackerRate):
-                need(event.threat, cat.threats, f"{path}.threat", "threat class")
+                need(event.threat, kinds, f"{path}.threat", "threat class or family")
     if s.attacker.battery_strikes is not None:
         for i, name in enumerate(s.attacker.battery_strikes.types):
             need(name, cat.battery_types, f"attacker.battery_strikes.types[{i}]", "battery type")
@@ -240,3 +313,18 @@ def check_references(s: Scenario) -> list[Problem]:
     for i, process in enumerate(s.pause_processes):
         need(process.supplier, suppliers, f"pause_processes[{i}].supplier", "supplier")
     return problems
+
+
+def _out_of_range(s: Scenario) -> list[Problem]:
+    """Classes the attacker launches that no launch area can reach any site with (their `range_km`)."""
+    a = s.attacker
+    launched = {**a.routine.mean, **a.salvo.missiles, **a.salvo.swarm_mix}
+    nearest = min(((x - sx) ** 2 + (y - sy) ** 2) ** 0.5 * s.grid.cell_km
+                  for x, y in s.grid.launch_areas for sx, sy in (site.cell for site in s.sites))
+    found = []
+    for name, value in launched.items():
+        threat = s.catalog.threats.get(name)
+        if threat is not None and value > 0 and threat.range_km is not None and threat.range_km < nearest:
+            found.append((f"catalog.threats.{name}.range_km", threat.range_km,
+                          f"launched by the attacker but reaches no site; the nearest is {nearest:,.0f} km away"))
+    return found

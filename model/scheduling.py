@@ -6,9 +6,13 @@ campaign or its agents), acting before the raid of their day.
 
 import numpy as np
 
+from model.families import classes_of
 from model.timeline import (
     AttackerRamp,
     AttackerRate,
+    ForceChange,
+    ForceRamp,
+    KillProbabilityChange,
     IntelPause,
     NewBattery,
     Pause,
@@ -98,6 +102,19 @@ def schedule_timeline(campaign) -> None:
                     row,
                     battery,
                 )
+        elif isinstance(event, ForceChange):
+            campaign.plan(cfg.day_of(event.date), f"{event.type} force changes", campaign.air_defence.set_force,
+                          event.type, event.capacity_factor, event.ew_factor)
+        elif isinstance(event, ForceRamp):
+            for day, factor in ramp_steps(cfg.day_of(event.start), cfg.day_of(event.end), event.from_factor,
+                                          event.to_factor, event.step_days):
+                change = {"capacity": (factor, None), "ew": (None, factor)}[event.quantity]
+                campaign.plan(day, f"{event.type} {event.quantity} at {factor:.2f}", campaign.air_defence.set_force,
+                              event.type, *change)
+        elif isinstance(event, KillProbabilityChange):
+            campaign.plan(cfg.day_of(event.date), f"{event.interceptor} against {event.threat}: {event.value}",
+                          campaign.air_defence.set_kill_probability, event.interceptor,
+                          classes_of(event.threat, cfg.catalog.threats), event.value)
     for process in cfg.pause_processes:
         supplier = campaign.suppliers[process.supplier]
         for start, end in draw_pauses(process, campaign.horizon, campaign.rng):

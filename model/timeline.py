@@ -140,6 +140,52 @@ class Procurement(Params):
     note: str = ""
 
 
+class ForceChange(Params):
+    """From `date`, the batteries of one type fight with a changed capacity or EW effect.
+
+    `capacity_factor` multiplies the type's catalog fire channels (more crews
+    and groups per sector: the drone defence grew through 2025); `ew_factor`
+    multiplies its catalog `ew_share` (EW lost effect as Shaheds got
+    jam-resistant antennas). Each factor is against the catalog, not the last
+    change, so the latest entry says where the force stands.
+    """
+
+    event: Literal["force"]
+    date: date
+    type: str
+    capacity_factor: NonNegativeFloat | None = None
+    ew_factor: NonNegativeFloat | None = None
+    note: str = ""
+
+
+class ForceRamp(Params):
+    """A battery type's capacity or EW factor moves in a straight line from `start` to `end` (a trend)."""
+
+    event: Literal["force_ramp"]
+    type: str
+    quantity: Literal["capacity", "ew"]
+    start: date
+    end: date
+    from_factor: NonNegativeFloat
+    to_factor: NonNegativeFloat
+    step_days: int = Field(30, ge=1, description="Days between the changes that make up the ramp.")
+    note: str = ""
+
+
+class KillProbabilityChange(Params):
+    """From `date`, one interceptor type kills a class (or every class of a family) with a new probability.
+
+    (Iskander-M/KN-23 was reported to manoeuvre better from September 2025.)
+    """
+
+    event: Literal["kill_probability"]
+    date: date
+    interceptor: str
+    threat: str
+    value: Probability
+    note: str = ""
+
+
 def ramp_steps(start: int, end: int, low: float, high: float, step: int) -> list[tuple[int, float]]:
     """(day, rate) pairs of a straight-line ramp from day `start` (rate `low`) to day `end` (rate `high`)."""
     if end <= start:
@@ -149,7 +195,7 @@ def ramp_steps(start: int, end: int, low: float, high: float, step: int) -> list
 
 
 TimelineEvent = Annotated[Pause | NewBattery | SupplierRate | AttackerRate | IntelPause | SupplierRamp | AttackerRamp
-                          | Procurement, Field(discriminator="event")]
+                          | Procurement | ForceChange | ForceRamp | KillProbabilityChange, Field(discriminator="event")]
 
 
 class PauseProcess(Params):

@@ -40,15 +40,20 @@ def set_days(raw: dict, days: int) -> None:
     raw["end"] = raw["start"] + timedelta(days=days - 1)
 
 
-def unbounded_patriot(raw: dict, p_ballistic: float, shots: int, mode: str = "salvo") -> None:
-    """The tiny scenario's Patriot with channels, launcher rounds and stock that never bind."""
-    raw["attacker"]["initial_stockpile"]["ballistic"] = PLENTY
+def unbounded_patriot(raw: dict, p: float, shots: int, mode: str = "salvo", threat: str = "ballistic") -> None:
+    """The tiny scenario's Patriot with channels, launcher rounds and stock that never bind.
+
+    `threat` is the family it fights ("ballistic": at the city, terminally; "cruise": along the route,
+    PAC-3 MSE first); channels are a count per wave (`engagement_hours = 0`).
+    """
+    raw["attacker"]["initial_stockpile"][threat] = PLENTY
     raw["batteries"][0]["magazine"] = {"pac3_mse": PLENTY}
     raw["catalog"] = {
-        "interceptors": {"pac3_mse": {"kill_probability": {"ballistic": p_ballistic}}},
-        "battery_types": {"patriot": {"channels_per_wave": PLENTY,
+        "interceptors": {"pac3_mse": {"kill_probability": {threat: p}}},
+        "battery_types": {"patriot": {"channels_per_wave": PLENTY, "engagement_hours": 0.0,
                                       "launcher_rounds": {"pac3_mse": PLENTY, "gem_t": PLENTY}}},
-        "doctrines": {"patriot_keep_off_drones": {"shots_per_target": {"ballistic": shots},
+        "doctrines": {"patriot_keep_off_drones": {"shots_per_target": {threat: shots},
+                                                  "preference": {threat: ["pac3_mse", "gem_t"]},
                                                   "mode": mode, "ballistic_reserve": 0}},
     }
 
@@ -80,20 +85,33 @@ def test_salvo_leak_is_one_minus_p_to_the_n(tiny, shots):
 # ---------------------------------------------------------------- b. shoot-look-shoot
 def test_shoot_look_shoot_leaks_like_a_two_round_salvo_for_fewer_rounds(tiny):
     """s = 2: a target leaks if both looks miss, (1-p)^2; it takes a second round only if the
-    first missed, so rounds per target are 1 + Bernoulli(1-p): mean 1 + (1-p)."""
+    first missed, so rounds per target are 1 + Bernoulli(1-p): mean 1 + (1-p). (Cruise missiles:
+    a ballistic missile gets one terminal window, see the next test.)"""
+    p = 0.6
+    unbounded_patriot(tiny, p, 2, mode="shoot-look-shoot", threat="cruise")
+    tiny["attacker"]["routine"]["mean"] = {"cruise": 100.0}
+    set_days(tiny, 40)
+    _, daily = run(tiny)
+    targets = int(daily["launched_cruise"].sum())
+    leaked = int(daily["leaked_cruise"].sum())
+    assert within_ci(leaked, targets, (1 - p) ** 2), ci_message(leaked, targets, (1 - p) ** 2)
+    second_rounds = int(daily["fired_pac3_mse"].sum()) - targets  # targets that needed a second look
+    assert within_ci(second_rounds, targets, 1 - p), ci_message(second_rounds, targets, 1 - p)
+    # never more than s rounds a target, never fewer than one
+    assert (daily["fired_pac3_mse"] >= daily["launched_cruise"]).all()
+    assert (daily["fired_pac3_mse"] <= 2 * daily["launched_cruise"]).all()
+
+
+def test_a_ballistic_missile_gets_one_salvo_even_under_a_shoot_look_shoot_doctrine(tiny):
+    """The terminal window has no time to look: s rounds ripple-fired at every missile, (1-p)^s leaks."""
     p = 0.6
     unbounded_patriot(tiny, p, 2, mode="shoot-look-shoot")
     tiny["attacker"]["routine"]["mean"] = {"ballistic": 100.0}
     set_days(tiny, 40)
     _, daily = run(tiny)
-    targets = int(daily["launched_ballistic"].sum())
-    leaked = int(daily["leaked_ballistic"].sum())
+    np.testing.assert_array_equal(daily["fired_pac3_mse"], 2 * daily["launched_ballistic"])
+    targets, leaked = int(daily["launched_ballistic"].sum()), int(daily["leaked_ballistic"].sum())
     assert within_ci(leaked, targets, (1 - p) ** 2), ci_message(leaked, targets, (1 - p) ** 2)
-    second_rounds = int(daily["fired_pac3_mse"].sum()) - targets  # targets that needed a second look
-    assert within_ci(second_rounds, targets, 1 - p), ci_message(second_rounds, targets, 1 - p)
-    # never more than s rounds a target, never fewer than one
-    assert (daily["fired_pac3_mse"] >= daily["launched_ballistic"]).all()
-    assert (daily["fired_pac3_mse"] <= 2 * daily["launched_ballistic"]).all()
 
 
 # ---------------------------------------------------------------- c. layers multiply
@@ -103,8 +121,8 @@ def test_two_layers_multiply_leak_chances(tiny, listed):
     one round a target each: a missile leaks with (1-p1)(1-p2). Threats meet the forward battery
     first, whichever order the scenario lists them in."""
     p1, p2 = 0.7, 0.5
-    unbounded_patriot(tiny, p1, 1)
-    tiny["catalog"]["interceptors"]["gem_t"] = {"kill_probability": {"ballistic": p2}}
+    unbounded_patriot(tiny, p1, 1, threat="cruise")
+    tiny["catalog"]["interceptors"]["gem_t"] = {"kill_probability": {"cruise": p2}}
     tiny["batteries"] = [
         {"type": "patriot", "cell": [6, 5], "name": "forward", "magazine": {"pac3_mse": PLENTY}},
         {"type": "patriot", "cell": [1, 5], "name": "city", "magazine": {"gem_t": PLENTY}},
@@ -112,12 +130,12 @@ def test_two_layers_multiply_leak_chances(tiny, listed):
     if listed == "city first":
         tiny["batteries"].reverse()
     tiny["suppliers"] = []  # deliveries of PAC-3 MSE would arm the city battery with a second type
-    tiny["attacker"]["routine"]["mean"] = {"ballistic": 100.0}
+    tiny["attacker"]["routine"]["mean"] = {"cruise": 100.0}
     set_days(tiny, 40)
     _, daily = run(tiny)
-    targets = int(daily["launched_ballistic"].sum())
+    targets = int(daily["launched_cruise"].sum())
     reached_second = int(daily["fired_gem_t"].sum())  # one GEM-T per survivor of the first layer
-    leaked = int(daily["leaked_ballistic"].sum())
+    leaked = int(daily["leaked_cruise"].sum())
     assert int(daily["fired_pac3_mse"].sum()) == targets  # the first layer sees every missile
     assert within_ci(reached_second, targets, 1 - p1), ci_message(reached_second, targets, 1 - p1)
     assert within_ci(leaked, reached_second, 1 - p2), ci_message(leaked, reached_second, 1 - p2)
@@ -148,7 +166,7 @@ def test_channels_reset_every_wave(tiny):
     unbounded_patriot(tiny, 1.0, 1)
     tiny["catalog"]["battery_types"]["patriot"]["channels_per_wave"] = channels
     tiny["attacker"]["routine"]["mean"] = {"ballistic": 12.0}
-    tiny["attacker"]["waves"] = {c: [0.5, 0.5] for c in ("drone", "decoy", "cruise", "ballistic")}
+    tiny["attacker"]["waves"] = {c: [0.5, 0.5] for c in ("drone", "decoy", "cruise", "ballistic")}  # families too
     _, daily = run(tiny)
     assert (daily["shot_down_ballistic"] <= 2 * channels).all()
     assert (daily["shot_down_ballistic"] >= channels).all()
@@ -295,7 +313,8 @@ def decoy_scenario(raw: dict, drones: float, decoys: float) -> None:
     raw["suppliers"] = []
     raw["catalog"] = {
         "interceptors": {"mfg_burst": {"kill_probability": {"drone": 1.0, "decoy": 1.0}}},
-        "battery_types": {"mobile_fire_group": {"channels_per_wave": 40, "launcher_rounds": {"mfg_burst": 1000},
+        "battery_types": {"mobile_fire_group": {"channels_per_wave": 40, "engagement_hours": 0.0,
+                                                "launcher_rounds": {"mfg_burst": 1000},
                                                 "doctrine": "drones_one_shot"}},
         "doctrines": {"drones_one_shot": {"engage": ["drone"], "shots_per_target": {"drone": 1},
                                           "mode": "salvo"}},

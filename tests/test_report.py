@@ -361,3 +361,248 @@ def test_build_report_writes_into_the_chosen_folder(built, tmp_path):
     assert {p.name for p in (chosen / "figures").iterdir()} == {"doctrine-differences.png", "doctrine-heatmap.png"}
     assert h.tree(sweep) == before  # nothing written beside the results
     assert TITLES["doctrine_cost"] in sections(paths["markdown"].read_text())
+
+
+# ---------------------------------------------------------------- every policy answer reports all it moves
+
+
+ROW = re.compile(r"^(?P<mean>-?[\d,.]+) \(95% CI (?P<low>-?[\d,.]+) to (?P<high>-?[\d,.]+)\)$")
+
+
+def markdown_rows(section: str, caption: str) -> list[dict]:
+    """The rows of the Markdown table under `*caption*` in a section, by column name."""
+    lines = section.split(f"*{caption}*", 1)[1].strip().splitlines()
+    header = [c.strip() for c in lines[0].strip("|").split("|")]
+    rows = []
+    for line in lines[2:]:
+        if not line.startswith("|"):
+            break
+        rows.append(dict(zip(header, (c.strip() for c in line.strip().strip("|").split(" | ")), strict=True)))
+    return rows
+
+
+def damage_families(scenario) -> dict[str, list[str]]:
+    """Family -> its classes that do damage, straight from the catalog (decoys left out)."""
+    found = {}
+    for name, threat in scenario.catalog.threats.items():
+        if threat.damage > 0:
+            found.setdefault(getattr(threat, "family", None) or name, []).append(name)
+    return found
+
+
+def family_leakers(runs, members: list[str], family: str):
+    if f"leaked_{family}" in runs:
+        return runs[f"leaked_{family}"]
+    return runs[[f"leaked_{m}" for m in members]].sum(axis=1)
+
+
+@pytest.fixture(scope="module")
+def doctrine(built):
+    from experiments import answers
+    from experiments.spec import parse_spec
+    from experiments.sweep import open_results
+
+    result = open_results(built.results / "doctrine")
+    spec = parse_spec(result.manifest["spec"], str(result.path))
+    return result, spec, answers._base_scenario(result, spec)
+
+
+DOCTRINE_TABLE = "Paired differences over the year: mean (95% CI)"
+
+
+def test_doctrine_table_has_a_row_for_every_family_and_for_damage(built, doctrine):
+    _, _, scenario = doctrine
+    rows = markdown_rows(sections(built.md)[TITLES["doctrine_cost"]], DOCTRINE_TABLE)
+    families = damage_families(scenario)
+    assert len(families) >= 3 and "decoy" not in families
+    wanted = {f"{f} leakers" for f in families} | {"value-weighted damage", "damage"} | {
+        f"{r} rounds fired" for r in scenario.catalog.battery_types["patriot"].interceptors}
+    changes = sorted({r["change"] for r in rows})
+    assert len(changes) == 4  # drones or not, shots 2 vs 1, reserve 16 and 32 vs 0
+    for change in changes:
+        assert {r["outcome"] for r in rows if r["change"] == change} == wanted, change
+    assert not any("decoy" in r["outcome"] for r in rows)
+
+
+def test_doctrine_words_name_what_rises_and_what_falls(built):
+    found = sections(built.md)[TITLES["doctrine_cost"]]
+    rows = markdown_rows(found, DOCTRINE_TABLE)
+    paragraph = next(line for line in found.splitlines() if line.startswith("**Answer.**"))
+    moved = 0
+    for row in rows:
+        parts = ROW.match(row["paired difference"])
+        mean, low, high = parts["mean"], parts["low"], parts["high"]
+        outcome = row["outcome"]
+        if float(low.replace(",", "")) > 0:  # raised: named with its difference
+            assert f"{outcome} by {mean} (95% CI {low} to {high})" in paragraph, row
+            moved += 1
+        elif float(high.replace(",", "")) < 0:  # lowered: named by how much less
+            assert f"{outcome} by {mean[1:]} (95% CI {high[1:]} to {low[1:]})" in paragraph, row
+            moved += 1
+        else:
+            assert f"{outcome} ({mean} (95% CI {low} to {high}))" in paragraph, row
+    assert moved and "raises" in paragraph and "lowers" in paragraph
+    for sentence in ("Adding drone to the threats the patriot batteries fire at", "Firing 2 rounds per ballistic",
+                     "Keeping 32 rounds per battery back"):
+        assert sentence in paragraph
+
+
+def test_doctrine_paired_differences_are_the_runs_subtracted_replication_by_replication(built, doctrine):
+    from scipy import stats
+
+    from experiments.document import estimate
+
+    result, _, scenario = doctrine
+    runs = result.runs
+    rows = markdown_rows(sections(built.md)[TITLES["doctrine_cost"]], DOCTRINE_TABLE)
+    shown = {(r["change"], r["outcome"]): r["paired difference"] for r in rows}
+    without = next(v for v in runs["patriot_engages"].unique() if "drone" not in json.loads(v))
+    with_drones = next(v for v in runs["patriot_engages"].unique() if v != without)
+    comparisons = {"patriot_engages: ballistic+cruise+drone instead of ballistic+cruise":
+                   ("patriot_engages", with_drones, without),
+                   "shots_per_ballistic: 2 instead of 1": ("shots_per_ballistic", 2, 1)}
+    outcomes = {f"{f} leakers": family_leakers(runs, m, f) for f, m in damage_families(scenario).items()}
+    outcomes |= {"value-weighted damage": runs["value_weighted_damage"],
+                 "pac3_mse rounds fired": runs["fired_pac3_mse"]}
+    for change, (factor, level, baseline) in comparisons.items():
+        others = [f for f in result.factors if f != factor]
+        for outcome, values in outcomes.items():
+            table = runs.assign(y=values)
+            on = table[table[factor] == level].set_index(["replication", *others])["y"]
+            off = table[table[factor] == baseline].set_index(["replication", *others])["y"]
+            diff = (on - off.loc[on.index]).to_numpy(dtype=float)
+            assert len(diff) == len(runs) // 2  # every run of one level paired with one of the other
+            half = stats.t.ppf(0.975, len(diff) - 1) * diff.std(ddof=1) / math.sqrt(len(diff))
+            by_hand = {"n": len(diff), "mean": diff.mean(), "ci_low": diff.mean() - half,
+                       "ci_high": diff.mean() + half}
+            assert shown[(change, outcome)] == estimate(by_hand), (change, outcome)
+
+
+def doctrine_text(doctrine, runs) -> str:
+    from types import SimpleNamespace
+
+    from experiments.answers import doctrine_cost
+
+    result, spec, _ = doctrine
+    section = doctrine_cost(SimpleNamespace(runs=runs, factors=result.factors, manifest=result.manifest), spec)
+    return "\n".join(block.text for block in section.blocks if hasattr(block, "text"))
+
+
+def test_shots_answer_states_the_arithmetic_and_whether_rounds_ran_out(doctrine):
+    runs = doctrine[0].runs.copy()
+    kinds = ["pac3_mse", "gem_t"]
+    plenty = runs.assign(**{f"days_to_empty_{k}": float("nan") for k in kinds},
+                         **{f"min_stock_{k}": 5 for k in kinds})
+    text = doctrine_text(doctrine, plenty)
+    assert "1-(1-p)^2" in text and "kill 2p targets" in text and "pac3_mse (p = 0.5: 0.75 against 1" in text
+    assert "fewer rounds per target always leaves fewer leakers" in text
+    assert "Rounds were not scarce in these runs: in none of the 36 runs did the theatre's stock of pac3_mse " \
+           "or gem_t reach zero" in text
+    assert "Rounds were scarce" not in text
+
+    empty = plenty.assign(days_to_empty_pac3_mse=10.0)
+    text = doctrine_text(doctrine, empty)
+    assert "Rounds were scarce in every one of the 36 runs" in text
+    assert "pac3_mse ran out in 100% of the runs (100% of those firing 1 per target, 100% of those firing 2" in text
+
+    some = plenty.copy()
+    some.loc[some["shots_per_ballistic"] == 2, "min_stock_gem_t"] = 0  # half the runs, and only those firing 2
+    text = doctrine_text(doctrine, some)
+    assert "Rounds were scarce in 50% of the 36 runs" in text
+    assert "gem_t in 50% (0%, 100%)" in text
+    assert "In the rest rounds were left over." in text
+
+
+def test_the_level_without_a_class_is_read_off_the_catalog_not_its_name():
+    from types import SimpleNamespace
+
+    import pandas as pd
+
+    from experiments.answers import _engage_baseline
+
+    threat = SimpleNamespace
+    catalog = SimpleNamespace(threats={
+        "uav": threat(damage=1.0, mimics=None, family=None), "lure": threat(damage=0.0, mimics="uav", family=None),
+        "kh101": threat(damage=6.0, mimics=None, family="cruise"), "iskander": threat(damage=8.0, mimics=None,
+                                                                                     family="ballistic")})
+    scenario = SimpleNamespace(catalog=catalog)
+    with_uav, without = json.dumps(["ballistic", "cruise", "uav"]), json.dumps(["ballistic", "cruise"])
+    runs = pd.DataFrame({"engage": [with_uav, without, with_uav, without]})
+    factor = SimpleNamespace(name="engage", values=[json.loads(with_uav), json.loads(without)])
+    baseline, engaged = _engage_baseline(runs, factor, scenario)
+    assert baseline == without
+    assert engaged[with_uav] == {"uav", "lure", "kh101", "iskander"}  # families stand for their classes
+    assert engaged[without] == {"kh101", "iskander"}
+
+
+OLD_NAME, NEW_NAME = "pac3_mse", "hit_to_kill"
+
+
+def renamed(value):
+    """Scenario data, manifests, column names: every `pac3_mse` in a key or a string as `hit_to_kill`."""
+    if isinstance(value, dict):
+        return {renamed(k): renamed(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [renamed(v) for v in value]
+    return value.replace(OLD_NAME, NEW_NAME) if isinstance(value, str) else value
+
+
+class RenamedResult:
+    """A sweep's results as if the catalog had called its first Patriot round `hit_to_kill`."""
+
+    def __init__(self, result):
+        self._result = result
+        self.path = result.path
+        self.factors = result.factors
+        self.manifest = renamed(result.manifest)
+        self.runs = result.runs.rename(columns=renamed)
+
+    def daily(self, columns=None):
+        asked = None if columns is None else [c.replace(NEW_NAME, OLD_NAME) for c in columns]
+        return self._result.daily(asked).rename(columns=renamed)
+
+
+def everything_said(section) -> str:
+    """Every word of a section: paragraphs, tables, captions and every text drawn in its figures."""
+    from matplotlib.text import Text as Drawn
+
+    from experiments.document import Plot, Table, Text
+
+    said = [section.title]
+    for block in section.blocks:
+        if isinstance(block, Text):
+            said.append(block.text)
+        elif isinstance(block, Table):
+            said += [block.caption, block.frame.to_csv()]
+        elif isinstance(block, Plot):
+            said += [block.caption, *(t.get_text() for t in block.figure.findobj(Drawn))]
+    return "\n".join(said)
+
+
+def test_no_answer_names_an_interceptor_the_catalog_does_not_have(built, monkeypatch):
+    from experiments import answers
+    from experiments.spec import parse_spec
+    from experiments.sweep import open_results
+    from model import Scenario
+
+    said = {}
+    for name in ("pause-length", "doctrine", "layered-defence"):
+        result = open_results(built.results / name)
+        spec = parse_spec(result.manifest["spec"], str(result.path))
+        scenario = answers._base_scenario(result, spec)
+        other = Scenario.model_validate(renamed(scenario.model_dump()))
+        assert NEW_NAME in other.catalog.interceptors and OLD_NAME not in other.catalog.interceptors
+        with monkeypatch.context() as patch:
+            patch.setattr(answers, "_base_scenario", lambda result, spec, other=other: other)
+            for answer in spec.report.answers:
+                said[answer] = everything_said(answers.ANSWERS[answer](RenamedResult(result), spec,
+                                                                       **spec.report.options))
+    assert set(said) == {"pause_cost", "doctrine_cost", "layer_value", "cost_exchange"}
+    for answer, text in said.items():
+        assert OLD_NAME not in text, answer
+    for answer in ("pause_cost", "doctrine_cost", "layer_value"):
+        assert NEW_NAME in said[answer], answer
+    assert f"{NEW_NAME} rounds fired" in said["doctrine_cost"]
+    assert f"Theatre stock of {NEW_NAME} (what us-pac3 ships)" in said["pause_cost"]
+    assert f"'Expensive rounds' are {NEW_NAME}, gem_t and aim120 (the catalog's round costs above their " \
+           "median)" in said["layer_value"]
