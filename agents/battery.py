@@ -35,7 +35,8 @@ class InterceptorType(Params):
 class Doctrine(Params):
     """How a battery spends its rounds.
 
-    `engage` lists the classes it fires at, in priority order. A decoy that
+    `engage` lists the classes it fires at, in priority order (ballistic
+    missiles, met in a terminal pass of their own, always come first in a wave). A decoy that
     mimics a drone is engaged whenever drones are: the crew cannot tell them
     apart. `ballistic_reserve` is the number of ballistic-capable rounds the
     battery keeps back from anything but ballistic missiles. Conserve mode:

@@ -29,7 +29,7 @@ class SupplierParams(Params):
     theatre_share: Probability = 1.0
     lead_time_days: NonNegativeInt = 0
     ship_every_days: PositiveInt = 7
-    allocation: Literal["proportional", "lowest_stock_first", "by_site_value"] = Field(
+    allocation: Literal["proportional", "lowest_stock_first", "by_site_value", "by_threat"] = Field(
         "proportional", description="How a delivery is shared among batteries: see `agents/allocation.py`.")
 
 
@@ -150,6 +150,7 @@ class Supplier(Agent):
                 self.held[interceptor] += rounds[interceptor]
                 continue
             stock = self.magazines[rows, interceptor]
-            share = self._allocate(int(rounds[interceptor]), capacity, stock, self.model.covered_value[rows])
+            share = self._allocate(int(rounds[interceptor]), capacity, stock, self.model.covered_value[rows],
+                                   self.model.threat_to(rows, interceptor))
             self.magazines[rows, interceptor] = stock + share
             self.delivered[interceptor] += rounds[interceptor]

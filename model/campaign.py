@@ -66,6 +66,7 @@ class AirCampaign(Model):
         self.logistics = np.zeros((len(LOGISTICS_BOOKS), len(scenario.suppliers), len(names)), dtype=np.int64)
         books = dict(zip(LOGISTICS_BOOKS, self.logistics, strict=True))
         self.supplier_pauses = np.zeros(len(scenario.suppliers), dtype=np.int64)
+        self._tracks_threat = any(p.allocation == "by_threat" for p in scenario.suppliers)
         self.suppliers = {p.name: Supplier(self, p, names, books, k, self.supplier_pauses[k:k + 1],
                                            self.air_defence.stock)
                           for k, p in enumerate(scenario.suppliers)}
@@ -152,6 +153,8 @@ class AirCampaign(Model):
         for k, placement in enumerate(placements):
             row = self.air_defence.add(placement.type, placement.doctrine, placement.cell)
             self._field_battery(row, placement, f"{placement.type}-{k + 1}")
+        self.threat_seen = np.zeros((len(placements) + len(arriving), len(self.config.catalog.threats)))
+        """Per battery row and class: recent damage-weighted launches it could have engaged (see threat_to)."""
         self._update_routes()
         self.initial_stock = self.air_defence.stock.sum(axis=0).copy()
 
@@ -174,11 +177,31 @@ class AirCampaign(Model):
         on_route = (defence.layers[:, :, None] == np.arange(rows)).any(axis=1)  # (routes, batteries)
         covers = np.zeros((len(self.sites), rows), dtype=bool)
         np.logical_or.at(covers, self.route_site, on_route)
-        covers |= (defence.terminal[:, :, None] == np.arange(rows)).any(axis=1)  # sites it defends at the end
+        defends = (defence.terminal[:, :, None] == np.arange(rows)).any(axis=1)  # (sites, batteries): terminally
+        covers |= defends
+        self._on_route, self._defends = on_route, defends
         self.covered_value = self.site_values @ covers
         """Per battery row: the summed value of the defended sites whose routes it covers."""
         if getattr(self, "attacker", None) is not None and self.config.attacker.targeting == "thinnest":
             self.attacker.set_route_weights(self._aim())
+
+    THREAT_MEMORY_DAYS = 30.0
+    """Mean age, in days, of the threats `threat_to` remembers (exponential decay)."""
+
+    def _remember_threats(self, raid: np.ndarray) -> None:
+        """Add tonight's launches, damage-weighted, to what each battery could have engaged: its routes, its sites."""
+        defence = self.air_defence
+        launched = raid.sum(axis=2) * defence.damage_per_leaker  # (routes, classes)
+        along = np.where(defence.is_ballistic, 0.0, launched)
+        at_site = np.zeros((len(self.sites), launched.shape[1]))
+        np.add.at(at_site, self.route_site, np.where(defence.is_ballistic, launched, 0.0))
+        self.threat_seen *= 1.0 - 1.0 / self.THREAT_MEMORY_DAYS
+        self.threat_seen += self._on_route.T @ along + self._defends.T @ at_site
+
+    def threat_to(self, rows: np.ndarray, interceptor: int) -> np.ndarray:
+        """Recent damage-weighted threats to batteries `rows` of the classes `interceptor` can kill."""
+        can_kill = self.air_defence.kill_probability[interceptor] > 0
+        return self.threat_seen[rows] @ can_kill
 
     def batteries_firing(self, interceptor: int) -> tuple[np.ndarray, np.ndarray]:
         """Rows of the batteries in the theatre that fire interceptor type `interceptor`, and their launcher rounds."""
@@ -343,6 +366,8 @@ class AirCampaign(Model):
     def _book_launches(self, d: int, raid: np.ndarray) -> None:
         """Before the kernel reduces the raid to its leakers: launches per route, and the damage undefended."""
         np.sum(raid, axis=(1, 2), out=self.night_launched)
+        if self._tracks_threat:
+            self._remember_threats(raid)
         self._undefended[d] = np.bincount(self.route_site, raid.sum(axis=2) @ self.air_defence.damage_per_leaker,
                                           minlength=len(self.sites))
 

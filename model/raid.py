@@ -11,6 +11,10 @@ the class:
   defending the target site (`terminal`), in one terminal engagement per
   missile: the site's defenders share the missiles out, and a missile one of
   them engaged is never engaged again. A terminal engagement is a salvo.
+  In each wave the terminal engagements come first (over every route), then
+  the air-breathing threats: a ballistic missile's window is short, and a
+  battery's channels and ready rounds go to it before drones and cruise
+  missiles take them; a doctrine's `engage` order ranks classes within each pass.
 
 Each battery is bounded by what it can engage in the wave (`capacity`: its
 fire channels over the time the wave passes, see `AirDefence.capacity`), its
@@ -203,14 +207,31 @@ def resolve_raid(raid, layers, terminal, route_order, route_site, active, is_ew,
     available = np.zeros(n_classes, dtype=np.int64)
     for w in range(n_waves):
         left[:] = capacity[:, w]
-        for r in route_order:
+        for r in route_order:  # ballistic missiles first: a battery that engages them puts them first
             site = route_site[r]
-            air = 0
             missiles = 0
             for c in range(n_classes):
                 if is_ballistic[c]:
                     missiles += raid[r, c, w]
+                    available[c] = raid[r, c, w]
                 else:
+                    available[c] = 0
+            if missiles == 0:
+                continue
+            for k in range(terminal.shape[1]):
+                b = terminal[site, k]
+                if b < 0:
+                    break
+                if not active[b] or is_ew[b] or (guarding[b] and not guards[b, site]):
+                    continue
+                _fire(b, r, w, site, True, available, raid, left, class_order, is_ballistic, pool_members, shots,
+                      look_shoot, preference, kill_probability, effectiveness, ready, stock, reserve,
+                      ballistic_capable, shot_down, fired, members, unengaged, picked)
+        for r in route_order:
+            site = route_site[r]
+            air = 0
+            for c in range(n_classes):
+                if not is_ballistic[c]:
                     air += raid[r, c, w]
             for layer in range(layers.shape[1]):
                 b = layers[r, layer]
@@ -232,19 +253,6 @@ def resolve_raid(raid, layers, terminal, route_order, route_site, active, is_ew,
                 air -= _fire(b, r, w, site, False, available, raid, left, class_order, is_ballistic, pool_members,
                              shots, look_shoot, preference, kill_probability, effectiveness, ready, stock, reserve,
                              ballistic_capable, shot_down, fired, members, unengaged, picked)
-            if missiles == 0:
-                continue
-            for c in range(n_classes):
-                available[c] = raid[r, c, w] if is_ballistic[c] else 0
-            for k in range(terminal.shape[1]):
-                b = terminal[site, k]
-                if b < 0:
-                    break
-                if not active[b] or is_ew[b] or (guarding[b] and not guards[b, site]):
-                    continue
-                _fire(b, r, w, site, True, available, raid, left, class_order, is_ballistic, pool_members, shots,
-                      look_shoot, preference, kill_probability, effectiveness, ready, stock, reserve,
-                      ballistic_capable, shot_down, fired, members, unengaged, picked)
     for r in range(n_routes):
         for c in range(n_classes):
             total = 0

@@ -19,13 +19,19 @@ from hypothesis import strategies as st
 
 from experiments.design import SweepPlan
 from experiments.spec import parse_spec
-from model import AirCampaign, build_scenario, scenario_data
+from model import AirCampaign, build_scenario, load_scenario, scenario_data
 from model.geometry import route_weights
 
-CLASSES = ["drone", "decoy", "cruise", "ballistic"]
-DRONE, DECOY, CRUISE, BALLISTIC = range(4)
-SWARM = [DRONE, DECOY]
 BASELINE, _ = scenario_data("baseline-2025")
+CATALOG = load_scenario("baseline-2025").catalog
+CLASSES = list(CATALOG.threats)
+"""The catalog's classes, in its order: the attacker's and the ledger's columns."""
+DRONE, DECOY = CLASSES.index("drone"), CLASSES.index("decoy")
+CRUISE, BALLISTIC = (CLASSES.index(CATALOG.families[f].default) for f in ("cruise", "ballistic"))
+"""The classes the family keys of a table of counts stand for (`cruise = 2` flies 2 `cruise_other`)."""
+SWARM = [DRONE, DECOY]
+MISSILES = [k for k, t in enumerate(CATALOG.threats.values()) if t.family in ("cruise", "ballistic")]
+"""What the attacker's adaptation shares out: every class of the cruise and ballistic families."""
 
 
 def short_baseline(end: date = date(2025, 2, 28), **attacker) -> dict:
@@ -70,7 +76,7 @@ def watch_stockpile(campaign: AirCampaign) -> dict[str, np.ndarray]:
 
 # ---------------------------------------------------------------- never more than it has
 
-SCARCE = {"drone": 100, "decoy": 40, "cruise": 5, "ballistic": 2}
+SCARCE = {"drone": 100, "decoy": 40, "cruise": 5, "ballistic": 2}  # family keys: 5 cruise_other, 2 ballistic_other
 ADAPTATIONS = {"fixed": None, "adaptive": {"window_days": 5, "strength": 2.0, "max_decoy_share": 0.7}}
 
 
@@ -83,8 +89,13 @@ def test_attacker_never_spends_more_than_it_has(strategy, targeting, adaptation)
     watched = watch_stockpile(AirCampaign(build_scenario(raw), rng=5))
     assert watched["launched"].sum() > 0
     assert watched["salvo"].any()
-    # the stockpile binds: some class runs dry on some night, so the caps are exercised
-    assert (watched["after"] == 0).any()
+    # the stockpile binds: some class that flew runs dry on some night, so the caps are exercised
+    # (a subtype the scarce stockpile leaves at 0 and that never flew would read 0 without any cap)
+    assert ((watched["after"] == 0) & (watched["launched"] > 0)).any()
+
+
+class_or_family_keys = st.lists(st.sampled_from(CLASSES + list(CATALOG.families)), unique=True)
+"""Keys of a table of counts: classes, and families standing for their default class (added to it)."""
 
 
 @st.composite
@@ -99,8 +110,8 @@ def attacker_options(draw) -> dict:
         "targeting": draw(st.sampled_from(["value", "spread", "thinnest"])),
         "concentration": draw(st.floats(0.0, 3.0)),
         "adaptation": adaptation,
-        "initial_stockpile": {c: draw(st.integers(0, 300)) for c in CLASSES},
-        "production_per_day": {c: draw(st.floats(0.0, 120.0)) for c in CLASSES},
+        "initial_stockpile": {c: draw(st.integers(0, 300)) for c in draw(class_or_family_keys)},
+        "production_per_day": {c: draw(st.floats(0.0, 120.0)) for c in draw(class_or_family_keys)},
     }
 
 
@@ -108,7 +119,14 @@ def attacker_options(draw) -> dict:
 @given(options=attacker_options(), seed=st.integers(0, 2**32 - 1))
 def test_no_combination_of_options_overspends(options, seed):
     raw = short_baseline(end=date(2025, 2, 9), **options)
-    watch_stockpile(AirCampaign(build_scenario(raw), rng=seed))
+    scenario = build_scenario(raw)
+    for table in ("initial_stockpile", "production_per_day"):  # a family key adds to its default class
+        resolved: dict = {}
+        for key, value in options[table].items():
+            name = CATALOG.families[key].default if key in CATALOG.families else key
+            resolved[name] = resolved.get(name, 0) + value
+        assert getattr(scenario.attacker, table) == pytest.approx(resolved), table
+    watch_stockpile(AirCampaign(scenario, rng=seed))
 
 
 # ---------------------------------------------------------------- stockpile and salvo
@@ -121,7 +139,7 @@ def test_stockpile_and_salvo_holds_the_swarm_back_and_salvoes_a_share_of_it(shar
     assert 5 <= salvo.sum() < len(salvo) - 30
     # routine nights: no drones or decoys, but missiles still fly
     assert (launched[~salvo][:, SWARM] == 0).all()
-    assert launched[~salvo][:, [CRUISE, BALLISTIC]].sum() > 0
+    assert launched[~salvo][:, MISSILES].sum() > 0
     # salvo nights: int(share x the drone and decoy stockpile held that morning), unless a class runs short
     held = (watched["before"] + watched["made"])[salvo][:, SWARM]
     swarm = launched[salvo][:, SWARM]
@@ -170,9 +188,24 @@ def test_stockpile_and_salvo_holds_every_swarm_class_back_even_when_adapting(tin
 
 # ---------------------------------------------------------------- targeting
 
-def site_shares(campaign: AirCampaign) -> np.ndarray:
-    """The attacker's share of raids on each site (its route weights summed by site)."""
-    weights = campaign.attacker._route_weights
+def in_range(campaign: AirCampaign) -> np.ndarray:
+    """(classes, routes): whether each class reaches each route's site, by hand from `range_km` and `cell_km`."""
+    km = np.hypot(*(campaign.route_target - campaign.route_origin).T) * campaign.config.grid.cell_km
+    ranges = np.array([np.inf if t.range_km is None else t.range_km
+                       for t in campaign.config.catalog.threats.values()])
+    return km[None, :] <= ranges[:, None] + 1e-9
+
+
+def aimed(campaign: AirCampaign, weights: np.ndarray) -> np.ndarray:
+    """(classes, routes): `weights` by route on the routes each class reaches, each row summing to 1 (0: none)."""
+    rows = np.where(in_range(campaign), weights[None, :], 0.0)
+    total = rows.sum(axis=1, keepdims=True)
+    return np.divide(rows, total, out=np.zeros_like(rows), where=total > 0)
+
+
+def site_shares(campaign: AirCampaign, threat: str = "drone") -> np.ndarray:
+    """The attacker's share of one class's raids on each site (its row of route weights summed by site)."""
+    weights = campaign.attacker._route_weights[CLASSES.index(threat)]
     assert weights.sum() == pytest.approx(1.0)
     return np.bincount(campaign.route_site, weights, minlength=len(campaign.sites))
 
@@ -181,21 +214,28 @@ def test_spread_targeting_gives_every_site_the_same_share():
     campaign = AirCampaign(build_scenario(short_baseline(targeting="spread", concentration=2.0)), rng=1)
     n_sites = len(campaign.sites)
     assert n_sites == 10 and len(set(campaign.site_values)) > 1
+    assert in_range(campaign)[DRONE].all() and not in_range(campaign).all()  # s300, kh31, ... reach only some
     np.testing.assert_allclose(site_shares(campaign), 1.0 / n_sites)
-    np.testing.assert_allclose(campaign.attacker._route_weights, 1.0 / len(campaign.route_site))
+    np.testing.assert_allclose(campaign.attacker._route_weights,
+                               aimed(campaign, np.full(len(campaign.route_site), 1.0 / len(campaign.route_site))))
 
 
 def test_value_targeting_weights_sites_by_value_to_the_concentration():
     campaign = AirCampaign(build_scenario(short_baseline(targeting="value", concentration=2.0)), rng=1)
     values = campaign.site_values
-    np.testing.assert_allclose(campaign.attacker._route_weights,
-                               route_weights(campaign.route_site, values, 2.0))
+    by_value = route_weights(campaign.route_site, values, 2.0)
+    np.testing.assert_allclose(campaign.attacker._route_weights[DRONE], by_value)  # drones reach every route
+    np.testing.assert_allclose(campaign.attacker._route_weights, aimed(campaign, by_value))
     np.testing.assert_allclose(site_shares(campaign), values**2 / (values**2).sum())
     assert site_shares(campaign)[0] == pytest.approx(100 / 267)  # Kyiv: 10**2 over the sum of squared values
 
 
 def two_sites(tiny, targeting: str, arrival: date | None = None) -> dict:
-    """Sites A (value 1) and B (value 3), two launch areas, two Patriots on B only; optionally one more on A."""
+    """Sites A (value 1) and B (value 3), two launch areas, two Patriots on B only; optionally one more on A.
+
+    The routes run 427, 531, 427 and 403 km: kh59 (450 km) and iskander_k (500 km) miss the second
+    (from [9, 9] to A), s300 and kh31 reach none.
+    """
     tiny["grid"]["launch_areas"] = [[9, 5], [9, 9]]
     tiny["sites"] = [{"name": "A", "cell": [1, 2], "value": 1.0}, {"name": "B", "cell": [1, 8], "value": 3.0}]
     tiny["batteries"] = [{"type": "patriot", "cell": [1, 8]}, {"type": "patriot", "cell": [1, 8]}]
@@ -209,9 +249,13 @@ def test_thinnest_targeting_divides_value_by_the_batteries_covering_each_route(t
     campaign = AirCampaign(build_scenario(two_sites(tiny, "thinnest")), rng=1)
     np.testing.assert_array_equal(campaign.route_site, [0, 0, 1, 1])
     np.testing.assert_array_equal((campaign.air_defence.layers >= 0).sum(axis=1), [0, 0, 2, 2])
-    # by hand: A 1**2 / 4 per route / (1 + 0) = 0.025; B 3**2 / 10 / 2 per route / (1 + 2) = 0.15
+    np.testing.assert_array_equal(in_range(campaign)[CLASSES.index("kh59")], [True, False, True, True])
+    # by hand: A 1**2 / 10 / 2 per route / (1 + 0) = 0.05; B 3**2 / 10 / 2 per route / (1 + 2) = 0.15
     a, b = 0.1 / 2 / 1, 0.9 / 2 / 3
-    np.testing.assert_allclose(campaign.attacker._route_weights, np.array([a, a, b, b]) / (2 * a + 2 * b))
+    np.testing.assert_allclose(campaign.attacker._route_weights[DRONE], np.array([a, a, b, b]) / (2 * a + 2 * b))
+    np.testing.assert_allclose(campaign.attacker._route_weights[CLASSES.index("kh59")],
+                               np.array([a, 0, b, b]) / (a + 2 * b))
+    np.testing.assert_allclose(campaign.attacker._route_weights, aimed(campaign, np.array([a, a, b, b])))
     np.testing.assert_allclose(site_shares(campaign), [0.25, 0.75])
 
 
@@ -225,7 +269,8 @@ def test_thinnest_targeting_re_aims_when_a_battery_arrives(tiny):
     after = campaign.attacker._route_weights
     assert not np.allclose(before, after)
     np.testing.assert_allclose(site_shares(campaign), [1 / 7, 6 / 7])
-    np.testing.assert_allclose(after, np.array([0.025, 0.025, 0.15, 0.15]) / 0.35)
+    np.testing.assert_allclose(after[DRONE], np.array([0.025, 0.025, 0.15, 0.15]) / 0.35)
+    np.testing.assert_allclose(after, aimed(campaign, np.array([0.025, 0.025, 0.15, 0.15])))
 
 
 def test_value_targeting_does_not_follow_arriving_batteries(tiny):
@@ -254,12 +299,20 @@ def test_targeting_changes_where_threats_go_not_how_many_are_launched():
 
 # ---------------------------------------------------------------- adaptation
 
-PLANNED_ROUTINE = {"cruise": 2.0, "ballistic": 2.0}
+PLANNED_ROUTINE = {"cruise": 2.0, "ballistic": 2.0}  # family keys: cruise_other and ballistic_other
 PLANNED_SALVO = {"cruise": 6.0, "ballistic": 2.0}
 
 
+def vector(**by_class) -> np.ndarray:
+    """A vector over the catalog's classes from `drone=0.7`-style keywords, 0 elsewhere."""
+    out = np.zeros(len(CLASSES))
+    for name, value in by_class.items():
+        out[CLASSES.index(name)] = value
+    return out
+
+
 def adaptive(tiny, adaptation: dict | None = None, **attacker) -> AirCampaign:
-    """A tiny campaign whose attacker plans cruise and ballistic missiles and a 70/30 drone/decoy swarm."""
+    """A tiny campaign whose attacker plans cruise_other and ballistic_other missiles, a 70/30 drone/decoy swarm."""
     params = tiny["attacker"]
     params["initial_stockpile"] = {"drone": 1000, "decoy": 1000, "cruise": 100, "ballistic": 100}
     params["routine"]["mean"] = dict(PLANNED_ROUTINE)
@@ -270,7 +323,7 @@ def adaptive(tiny, adaptation: dict | None = None, **attacker) -> AirCampaign:
 
 
 def outcome(**launched_and_leaked) -> tuple[np.ndarray, np.ndarray]:
-    """Launched and leaked by class from `cruise=(100, 10)`-style keywords."""
+    """Launched and leaked by class from `cruise_other=(100, 10)`-style keywords."""
     launched, leaked = np.zeros(len(CLASSES)), np.zeros(len(CLASSES))
     for name, (fired, through) in launched_and_leaked.items():
         launched[CLASSES.index(name)], leaked[CLASSES.index(name)] = fired, through
@@ -280,7 +333,7 @@ def outcome(**launched_and_leaked) -> tuple[np.ndarray, np.ndarray]:
 @pytest.mark.parametrize("strength", [0.5, 1.0, 3.0])
 def test_the_missile_mix_moves_toward_the_class_that_leaks_more(tiny, strength):
     attacker = adaptive(tiny, {"strength": strength}).attacker
-    attacker.observe(*outcome(cruise=(100, 10), ballistic=(100, 90)))
+    attacker.observe(*outcome(cruise_other=(100, 10), ballistic_other=(100, 90)))
     np.testing.assert_allclose(attacker.leak_rates()[[CRUISE, BALLISTIC]], [11 / 102, 91 / 102])
     attacker.adapt()
     pull = np.array([11 / 102, 91 / 102]) ** strength
@@ -290,14 +343,27 @@ def test_the_missile_mix_moves_toward_the_class_that_leaks_more(tiny, strength):
         assert missiles.sum() == pytest.approx(plan.sum())  # the planned missile total is kept
         assert missiles[1] > plan[1] and missiles[0] < plan[0]
         np.testing.assert_allclose(missiles, pull * plan / (pull * plan).sum() * plan.sum())
+        assert current[MISSILES].sum() == pytest.approx(plan.sum())  # the other subtypes, planned at 0, stay 0
     assert attacker._routine_mean[SWARM].sum() == 0
+
+
+def test_the_mix_is_shared_over_every_subtype_of_both_families(tiny):
+    """Every class of the cruise and ballistic families is a missile: shares move between subtypes too."""
+    planned = {"kh101": 2.0, "kalibr": 2.0, "iskander_m": 1.0, "kinzhal": 1.0}
+    attacker = adaptive(tiny, routine={"mean": planned, "dispersion": 0.0}).attacker
+    attacker.observe(*outcome(kh101=(100, 10), kalibr=(100, 50), iskander_m=(20, 18), kinzhal=(20, 2)))
+    attacker.adapt()
+    plan = vector(**planned)
+    weight = vector(kh101=11 / 102, kalibr=51 / 102, iskander_m=19 / 22, kinzhal=3 / 22) * plan
+    np.testing.assert_allclose(attacker._routine_mean, weight / weight.sum() * plan.sum())
+    assert attacker._routine_mean[CLASSES.index("kalibr")] > 2.0 > attacker._routine_mean[CLASSES.index("kh101")]
 
 
 def test_a_stronger_pull_shifts_the_mix_further(tiny):
     shares = []
     for strength in (0.0, 1.0, 3.0):
         attacker = adaptive(copy.deepcopy(tiny), {"strength": strength}).attacker
-        attacker.observe(*outcome(cruise=(100, 10), ballistic=(100, 90)))
+        attacker.observe(*outcome(cruise_other=(100, 10), ballistic_other=(100, 90)))
         attacker.adapt()
         shares.append(attacker._routine_mean[BALLISTIC] / attacker._routine_mean[[CRUISE, BALLISTIC]].sum())
     assert shares[0] == pytest.approx(0.5)  # strength 0: the plan as it was
@@ -309,11 +375,11 @@ def test_the_next_night_launches_the_adapted_mix(tiny):
     campaign = adaptive(tiny)  # routine dispersion 0: a night launches the rounded means
     attacker = campaign.attacker
     attacker.launch()
-    np.testing.assert_array_equal(attacker.launched, [0, 0, 2, 2])
-    attacker.observe(*outcome(cruise=(100, 10), ballistic=(100, 90)))
+    np.testing.assert_array_equal(attacker.launched, vector(cruise_other=2, ballistic_other=2))
+    attacker.observe(*outcome(cruise_other=(100, 10), ballistic_other=(100, 90)))
     attacker.launch()
     assert attacker._routine_mean[BALLISTIC] == pytest.approx(4 * 91 / 102)
-    np.testing.assert_array_equal(attacker.launched, [0, 0, 0, 4])
+    np.testing.assert_array_equal(attacker.launched, vector(ballistic_other=4))
 
 
 @pytest.mark.parametrize(("drones", "expected"), [((100, 5), 0.3 * (1 + (96 / 102 - 0.5))),
@@ -323,7 +389,7 @@ def test_the_decoy_share_grows_as_drones_are_stopped(tiny, drones, expected):
     attacker = adaptive(tiny).attacker
     attacker.observe(*outcome(drone=drones))
     attacker.adapt()
-    np.testing.assert_allclose(attacker._swarm_mix, [1 - expected, expected, 0.0, 0.0])
+    np.testing.assert_allclose(attacker._swarm_mix, vector(drone=1 - expected, decoy=expected))
     if drones[0] == 0:
         assert attacker.leak_rates()[DRONE] == 0.5  # nothing launched: read as a coin flip
 
@@ -333,7 +399,7 @@ def test_the_decoy_share_is_capped(tiny, cap):
     attacker = adaptive(tiny, {"strength": 5.0, "max_decoy_share": cap}).attacker
     attacker.observe(*outcome(drone=(1000, 0)))  # 0.3 * (1 + 5 * 0.4995) would be over 1
     attacker.adapt()
-    np.testing.assert_allclose(attacker._swarm_mix, [1 - cap, cap, 0.0, 0.0])
+    np.testing.assert_allclose(attacker._swarm_mix, vector(drone=1 - cap, decoy=cap))
 
 
 def fights(tiny, adaptation: dict | None) -> tuple[dict[str, np.ndarray], list[dict[str, np.ndarray]]]:
@@ -360,7 +426,12 @@ def fights(tiny, adaptation: dict | None) -> tuple[dict[str, np.ndarray], list[d
         nights.append(mixes())
     daily = campaign.daily()
     assert daily["salvo"].sum() >= 5
-    assert daily["leaked_ballistic"].sum() > 0 and daily["leaked_cruise"].sum() < daily["launched_cruise"].sum()
+    assert daily["launched_ballistic"].sum() > 0 and daily["launched_cruise"].sum() > 0
+    if adaptation is None:  # outcomes to learn from: some ballistic missiles leak, some cruise missiles are stopped
+        # (an adapting attacker moves off the class that leaks less, here ballistic, met at the impact point by
+        # the Patriot's PAC-3 rounds, until the few it still flies may all be stopped)
+        assert daily["leaked_ballistic"].sum() > 0
+        assert daily["leaked_cruise"].sum() < daily["launched_cruise"].sum()
     return planned, nights
 
 
@@ -381,7 +452,7 @@ def test_leak_rates_use_laplaces_rule_over_the_window_only(tiny):
     leaks = [10, 10, 10, 0, 0, 0, 7]
     for night, leaked in enumerate(leaks):
         attacker.launch()  # the model's order: a night's launch, then what came of it
-        attacker.observe(*outcome(cruise=(10, leaked), ballistic=(4, 4)))
+        attacker.observe(*outcome(cruise_other=(10, leaked), ballistic_other=(4, 4)))
         remembered = leaks[max(night - 2, 0):night + 1]
         rates = attacker.leak_rates()
         assert rates[CRUISE] == pytest.approx((sum(remembered) + 1) / (10 * len(remembered) + 2)), night
@@ -406,7 +477,7 @@ def test_adaptation_sees_outcomes_not_the_defenders_stock(tiny, monkeypatch):
         elif look == "no defence":
             monkeypatch.setattr(campaign, "air_defence", Blind())
         attacker = campaign.attacker
-        attacker.observe(*outcome(drone=(200, 20), cruise=(30, 3), ballistic=(10, 6)))
+        attacker.observe(*outcome(drone=(200, 20), cruise_other=(30, 3), ballistic_other=(10, 6)))
         attacker.adapt()
         results.append((attacker.leak_rates(), attacker._routine_mean.copy(), attacker._salvo_missiles.copy(),
                         attacker._swarm_mix.copy()))

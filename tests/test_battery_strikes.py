@@ -38,27 +38,36 @@ def test_strikes_destroy_batteries_and_their_rounds_are_accounted_for():
 
 def test_strike_missiles_come_out_of_the_stockpile_and_are_counted_as_launched():
     campaign = AirCampaign(strikes_scenario(destroy_probability=0.0), rng=5)
-    ballistic = campaign.air_defence.class_names.index("ballistic")
+    classes = campaign.air_defence.class_names
+    ballistic = np.flatnonzero(campaign.air_defence.is_ballistic)  # the strikes' missiles: of these classes
+    assert len(ballistic) > 1 and {classes[k] for k in ballistic} == {
+        c for c, t in campaign.config.catalog.threats.items() if t.family == "ballistic"}
     strike_nights = 0
     while campaign.days_done < campaign.horizon:
-        before = int(campaign.attacker.stockpile[ballistic])
+        before = campaign.attacker.stockpile.copy()
         campaign.step()
         d = campaign.days_done - 1
-        produced = int(campaign.attacker._whole[ballistic])
-        launched = int(campaign.ledger["launched"][d, ballistic])
-        assert campaign.attacker.stockpile[ballistic] == before + produced - launched >= 0
+        produced = campaign.attacker._whole
+        launched = campaign.ledger["launched"][d]
+        np.testing.assert_array_equal(campaign.attacker.stockpile, before + produced - launched)  # every class
+        assert (campaign.attacker.stockpile >= 0).all()
+        raid = campaign.attacker.launched
         if campaign.ledger["salvo"][d, 0]:
             strike_nights += 1
-            assert launched >= campaign.attacker.launched[ballistic] + 3  # the night's raid plus three strikes
+            # the night's raid plus three strikes, out of the ballistic classes
+            assert launched[ballistic].sum() >= raid[ballistic].sum() + 3
+            np.testing.assert_array_equal(np.delete(launched, ballistic), np.delete(raid, ballistic))
         else:
-            assert launched == campaign.attacker.launched[ballistic]
+            np.testing.assert_array_equal(launched, raid)
     assert strike_nights > 0
     assert not any(b.destroyed for b in campaign.agents_by_type[DefenderBattery])
     daily = campaign.daily()
-    classes = campaign.air_defence.class_names
-    np.testing.assert_array_equal(daily[[f"launched_{c}" for c in classes]].to_numpy(),
-                                  daily[[f"neutralised_{c}" for c in classes]].to_numpy()
-                                  + daily[[f"leaked_{c}" for c in classes]].to_numpy())
+    for labels in (classes, ["cruise", "ballistic"]):  # per class, and so per family
+        np.testing.assert_array_equal(daily[[f"launched_{c}" for c in labels]].to_numpy(),
+                                      daily[[f"neutralised_{c}" for c in labels]].to_numpy()
+                                      + daily[[f"leaked_{c}" for c in labels]].to_numpy())
+    np.testing.assert_array_equal(daily["launched_ballistic"],
+                                  daily[[f"launched_{classes[k]}" for k in ballistic]].sum(axis=1))
 
 
 def test_a_destroyed_battery_takes_no_deliveries_and_never_fires_again():

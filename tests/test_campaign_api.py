@@ -85,10 +85,13 @@ def test_daily_columns_cover_every_class_type_site_and_supplier(historical):
     campaign, daily = historical
     classes = campaign.air_defence.class_names
     types = campaign.air_defence.interceptor_names
+    families = list(campaign.config.catalog.families)
     assert classes == list(campaign.config.catalog.threats)
     assert types == list(campaign.config.catalog.interceptors)
+    assert families == ["cruise", "ballistic"] and not set(families) & set(classes)
     expected = (
-        [f"{book}_{c}" for book in ("launched", "shot_down", "lost_to_ew", "neutralised", "leaked") for c in classes]
+        [f"{book}_{c}" for book in ("launched", "shot_down", "lost_to_ew", "neutralised", "leaked")
+         for c in classes + families]
         + [f"{book}_{t}" for book in ("fired", "stock", "dispatched", "delivered", "in_transit", "held",
                                        "added_with_batteries") for t in types]
         + [f"damage_at_{s.name}" for s in campaign.config.sites]
@@ -111,6 +114,17 @@ def test_summary_agrees_with_the_daily_table(historical):
         assert summary[f"neutralised_share_{c}"] == pytest.approx(
             daily[f"neutralised_{c}"].sum() / daily[f"launched_{c}"].sum())
         assert summary[f"launched_{c}"] == summary[f"neutralised_{c}"] + summary[f"leaked_{c}"]
+    for family in catalog.families:  # family totals: the sums of their classes, in the table and the summary
+        of_family = [c for c, t in catalog.threats.items() if t.family == family]
+        assert len(of_family) > 1
+        for book in ("launched", "shot_down", "lost_to_ew", "neutralised", "leaked"):
+            np.testing.assert_array_equal(daily[f"{book}_{family}"],
+                                          daily[[f"{book}_{c}" for c in of_family]].sum(axis=1), err_msg=book)
+        for book in ("launched", "neutralised", "leaked"):
+            assert summary[f"{book}_{family}"] == daily[f"{book}_{family}"].sum() > 0, f"{book}_{family}"
+        assert summary[f"launched_{family}"] == summary[f"neutralised_{family}"] + summary[f"leaked_{family}"]
+        assert summary[f"neutralised_share_{family}"] == pytest.approx(
+            summary[f"neutralised_{family}"] / summary[f"launched_{family}"])
     assert summary["damage"] == pytest.approx(daily["damage"].sum())
     assert summary["damage"] == pytest.approx(
         sum(daily[f"leaked_{c}"].sum() * t.damage for c, t in catalog.threats.items()))
@@ -143,6 +157,7 @@ def test_summary_before_any_day_has_no_shares():
     assert summary["days"] == 0
     assert summary["launched_drone"] == 0
     assert math.isnan(summary["neutralised_share_drone"])
+    assert summary["launched_cruise"] == 0 and math.isnan(summary["neutralised_share_cruise"])  # a family too
     assert math.isnan(summary["cost_exchange_ratio"])
 
 

@@ -12,7 +12,7 @@ import pytest
 
 from agents.attacker import Attacker
 from model import AirCampaign, build_scenario, load_scenario
-from model.timeline import AttackerRate
+from model.timeline import AttackerRamp, AttackerRate, ramp_steps
 
 SCENARIOS = ("baseline-2025", "historical-2025")
 SEEDS = (1, 2)
@@ -49,6 +49,21 @@ def test_every_threat_is_neutralised_or_leaks(year):
                                   block(daily, "shot_down", classes) + block(daily, "lost_to_ew", classes))
     for name in ("launched", "shot_down", "lost_to_ew", "leaked"):
         assert (block(daily, name, classes) >= 0).all(), name
+
+
+def test_family_totals_are_the_sums_of_their_classes_and_balance_too(year):
+    campaign, daily = year
+    threats = campaign.config.catalog.threats
+    for family in ("cruise", "ballistic"):
+        members = [name for name, threat in threats.items() if threat.family == family]
+        assert len(members) > 1 and family not in threats
+        for name in ("launched", "shot_down", "lost_to_ew", "neutralised", "leaked"):
+            np.testing.assert_array_equal(daily[f"{name}_{family}"], block(daily, name, members).sum(axis=1))
+        np.testing.assert_array_equal(daily[f"launched_{family}"],
+                                      daily[f"neutralised_{family}"] + daily[f"leaked_{family}"])
+        assert daily[f"launched_{family}"].sum() > 0
+    ballistic = [name for name, threat in threats.items() if threat.ballistic]
+    assert block(daily, "lost_to_ew", ballistic).sum() == 0  # EW does not affect ballistic missiles
 
 
 def test_interceptors_are_conserved_by_type_every_day(year):
@@ -99,13 +114,20 @@ def cumulative_production(scenario, classes) -> np.ndarray:
     """Most the attacker can have made by the end of each day: (days, classes), from its params.
 
     Production is added before each night's launch; `attacker_rate` timeline events
-    change a class's rate from their day on.
+    change a class's rate from their day on, `attacker_ramp` events in straight-line steps.
     """
     rates = np.tile([scenario.attacker.production_per_day.get(c, 0.0) for c in classes],
                     (scenario.horizon, 1))
+    changes = []
     for event in scenario.timeline:
         if isinstance(event, AttackerRate):
-            rates[scenario.day_of(event.date):, classes.index(event.threat)] = event.per_day
+            changes.append((scenario.day_of(event.date), event.threat, event.per_day))
+        elif isinstance(event, AttackerRamp):
+            changes += [(d, event.threat, r) for d, r in ramp_steps(scenario.day_of(event.start),
+                                                                    scenario.day_of(event.end), event.from_per_day,
+                                                                    event.to_per_day, event.step_days)]
+    for start, threat, per_day in sorted(changes, key=lambda change: change[0]):
+        rates[start:, classes.index(threat)] = per_day
     return rates.cumsum(axis=0)
 
 
@@ -153,10 +175,13 @@ def test_a_production_change_counts_from_the_night_of_its_day(tiny):
     tiny["timeline"] = [{"event": "attacker_rate", "date": date(2025, 1, 11), "threat": "ballistic",
                          "per_day": 3.0}]
     scenario = build_scenario(tiny)
+    # in counts and rate events a family stands for its default class
+    assert scenario.timeline[0].threat == "ballistic_other"
     campaign = AirCampaign(scenario, rng=3).run()
     launched = campaign.daily()["launched_ballistic"].to_numpy()
     np.testing.assert_array_equal(launched[:10], 1)
     np.testing.assert_array_equal(launched[10:], 3)
+    np.testing.assert_array_equal(campaign.daily()["launched_ballistic_other"], launched)
     classes = campaign.air_defence.class_names
-    np.testing.assert_allclose(cumulative_production(scenario, classes)[:, classes.index("ballistic")],
+    np.testing.assert_allclose(cumulative_production(scenario, classes)[:, classes.index("ballistic_other")],
                                launched.cumsum())

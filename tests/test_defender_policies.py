@@ -12,6 +12,7 @@ Statistical checks use the 99.9% binomial interval of test_closed_form.py.
 
 import copy
 import math
+import re
 from datetime import date, timedelta
 
 import numpy as np
@@ -56,11 +57,14 @@ def quiet(raw: dict) -> None:
 
 
 def sure_kill_patriot(raw: dict, *, channels: int = PLENTY, p: float = 1.0, engage=("ballistic",)) -> None:
-    """The Patriot with one round a target, kill probability p, no reserve, and channels and rounds as given."""
+    """The Patriot with one round a target, kill probability p, no reserve, and channels and rounds as given.
+
+    `engagement_hours = 0`: one engagement per channel per wave (the channel counts below are per wave).
+    """
     raw["batteries"][0]["magazine"] = {"pac3_mse": PLENTY, "gem_t": 0}
     raw["catalog"] = {
         "interceptors": {"pac3_mse": {"kill_probability": {"drone": p, "ballistic": p}}},
-        "battery_types": {"patriot": {"channels_per_wave": channels,
+        "battery_types": {"patriot": {"channels_per_wave": channels, "engagement_hours": 0.0,
                                       "launcher_rounds": {"pac3_mse": PLENTY, "gem_t": PLENTY}}},
         "doctrines": {"patriot_keep_off_drones": {"engage": list(engage), "ballistic_reserve": 0,
                                                   "shots_per_target": {"ballistic": 1, "drone": 1}}},
@@ -264,8 +268,8 @@ def conserve_reference(stock: int, threshold: int, drones: int, days: int):
     return np.array(shot_drones), np.array(stocks)
 
 
-@pytest.mark.parametrize(("stock", "threshold", "drones"), [(60, 20, 7), (40, 0, 5), (33, 32, 4), (25, 30, 3),
-                                                             (50, 9, 9)])
+@pytest.mark.parametrize(("stock", "threshold", "drones"), [
+    (60, 20, 7), (40, 0, 5), (33, 32, 4), (25, 30, 3), (50, 9, 9)])
 def test_drones_stop_being_engaged_the_night_the_stock_falls_to_the_threshold(tiny, stock, threshold, drones):
     """S rounds, threshold T, d drones and 1 ballistic missile a night, no resupply, sure kills: the night
     that starts with S - t(d + 1) <= T rounds is the first without drone engagements:
@@ -288,6 +292,17 @@ def test_drones_stop_being_engaged_the_night_the_stock_falls_to_the_threshold(ti
     assert switch == int(np.flatnonzero(start_of_night <= threshold)[0])
     # ballistic missiles are engaged as long as a round is left
     np.testing.assert_array_equal(daily["shot_down_ballistic"], (start_of_night > 0).astype(int))
+
+
+def test_the_class_a_doctrine_engages_first_gets_the_last_rounds(tiny):
+    """4 rounds, sure kills, `engage = [ballistic, drone]`, 1 ballistic missile and 5 drones: the missile is
+    engaged first (1 round), then 3 drones."""
+    sure_kill_patriot(tiny, engage=("ballistic", "drone"))
+    tiny["batteries"][0]["magazine"] = {"pac3_mse": 4, "gem_t": 0}
+    tiny["attacker"]["routine"]["mean"] = {"drone": 5.0, "ballistic": 1.0}
+    tiny["suppliers"] = []
+    _, daily = run(tiny, days=1)
+    assert (daily["shot_down_ballistic"][0], daily["shot_down_drone"][0]) == (1, 3)
 
 
 def test_a_threshold_never_reached_changes_nothing(tiny):
@@ -329,8 +344,9 @@ def intel_days(daily) -> np.ndarray:
     return np.flatnonzero(~daily["intel_shared"].to_numpy())
 
 
-AFFECTED_BY_KILLS = {"shot_down_ballistic", "leaked_ballistic", "neutralised_ballistic", "damage", "damage_at_City",
-                     "value_weighted_damage", "value_protected", "intel_shared"}
+AFFECTED_BY_KILLS = {"shot_down_ballistic", "leaked_ballistic", "neutralised_ballistic",  # family totals
+                     "shot_down_ballistic_other", "leaked_ballistic_other", "neutralised_ballistic_other",  # the class
+                     "damage", "damage_at_City", "value_weighted_damage", "value_protected", "intel_shared"}
 
 
 @pytest.mark.parametrize("p", [1.0, 0.8])
@@ -367,6 +383,23 @@ def test_an_intel_pause_scales_fire_channels_rounded(tiny, factor, channels_left
     np.testing.assert_array_equal(daily["shot_down_ballistic"], expected)
     np.testing.assert_array_equal(daily["fired_pac3_mse"], expected)
     np.testing.assert_array_equal(daily["leaked_ballistic"], 20 - expected)
+
+
+@pytest.mark.parametrize(("missiles", "hours"), [(20, 1.0), (150, 2.5), (600, 8.0)])
+def test_an_intel_pause_scales_the_channels_that_engage_again_while_a_wave_passes(tiny, missiles, hours):
+    """With `engagement_hours` 0.5 a wave of n threats lasting h = clip(n / 60, 1, 8) hours meets
+    round(channels * h / 0.5) engagements: 8 channels, and round(8 * 0.3) = 2 while paused."""
+    sure_kill_patriot(tiny, channels=8)
+    tiny["catalog"]["battery_types"]["patriot"]["engagement_hours"] = 0.5
+    ballistic_nights(tiny, float(missiles))
+    tiny["timeline"] = [intel_pause(tiny, 7, 15, channel_factor=0.3)]
+    _, daily = run(tiny)
+    assert hours == min(max(missiles / 60, 1.0), 8.0)
+    expected = np.full(31, math.floor(8 * hours / 0.5 + 0.5))
+    expected[7:15] = math.floor(2 * hours / 0.5 + 0.5)
+    np.testing.assert_array_equal(daily["launched_ballistic"], missiles)
+    np.testing.assert_array_equal(daily["shot_down_ballistic"], expected)
+    np.testing.assert_array_equal(daily["fired_pac3_mse"], expected)
 
 
 @pytest.mark.parametrize("how", ["end", "days", "open"])
@@ -416,12 +449,22 @@ def test_overlapping_intel_pauses_multiply(tiny):
 
 @pytest.mark.parametrize(("event", "key"), [({"end": date(2025, 1, 5)}, "timeline[0].end"),
                                             ({"end": date(2025, 1, 20), "days": 5}, "timeline[0].days"),
-                                            ({"start": date(2025, 3, 1)}, "timeline[0].start")])
+                                            ({"start": date(2024, 12, 20)}, "timeline[0].start")])
 def test_a_bad_intel_pause_is_named(tiny, event, key):
     tiny["timeline"] = [{"event": "intel_pause", "start": date(2025, 1, 10), **event}]
     with pytest.raises(ScenarioError) as caught:
         build_scenario(tiny)
     assert problem_keys(caught.value) == [key]
+    if key == "timeline[0].start":
+        assert "before the scenario's start, 2025-01-01" in str(caught.value)
+
+
+def test_an_intel_pause_after_the_end_is_allowed_and_never_comes(tiny):
+    """A timeline date past the scenario's end is allowed (a sweep may move it there): it never acts."""
+    tiny["timeline"] = [intel_pause(tiny, 40, 45, kill_factor=0.5)]
+    _, daily = run(tiny)
+    assert daily["intel_shared"].all()
+    pd.testing.assert_frame_equal(daily, run({**tiny, "timeline": []})[1])
 
 
 # ================================================================ ramps
@@ -451,9 +494,11 @@ def test_an_attacker_ramp_sets_production_in_a_straight_line(tiny):
     tiny["timeline"] = [{"event": "attacker_ramp", "threat": "ballistic", "start": day(tiny, 4), "end": day(tiny, 16),
                          "from_per_day": 2.0, "to_per_day": 8.0, "step_days": 4}]
     campaign = AirCampaign(build_scenario(tiny), rng=SEED)
+    # a family in a count table or a rate event stands for its default class
     assert [(a.day, a.description) for a in campaign.timeline] == [
-        (d, f"attacker ramps to {r:.2f} ballistic/day") for d, r in RAMP_STEPS]
-    ballistic = campaign.air_defence.class_names.index("ballistic")
+        (d, f"attacker ramps to {r:.2f} ballistic_other/day") for d, r in RAMP_STEPS]
+    classes = campaign.air_defence.class_names
+    ballistic = classes.index("ballistic_other")
     production = []
     for _ in range(campaign.horizon):
         campaign.run(1)
@@ -461,7 +506,7 @@ def test_an_attacker_ramp_sets_production_in_a_straight_line(tiny):
     expected = piecewise(1.0, RAMP_STEPS, 31)
     np.testing.assert_array_equal(production, expected)
     np.testing.assert_array_equal(campaign.daily()["launched_ballistic"], expected)
-    assert (campaign.attacker.production[np.arange(4) != ballistic] == 0).all()  # other classes untouched
+    assert (campaign.attacker.production[np.arange(len(classes)) != ballistic] == 0).all()  # others untouched
 
 
 def test_a_supplier_ramp_sets_its_rate_in_a_straight_line(tiny):
@@ -847,10 +892,15 @@ def plan_for(path: str, values: list, scenario: str = "baseline-2025", base_dir:
 
 
 def assert_values_reach_the_scenario(plan: SweepPlan, path: str, values: list) -> None:
+    """Each level is in the built scenario; a list of threat families arrives as the families' classes."""
     assert plan.design["option"].tolist() == values
     for value in values:
         scenario = build_scenario(plan.scenario_data({"option": value}))
         got = _get(scenario, path)
+        if path.endswith("engage"):
+            threats = scenario.catalog.threats
+            value = [c for name in value for c in ([name] if name in threats else
+                                                  [c for c, t in threats.items() if t.family == name])]
         if hasattr(got, "model_dump"):
             got = {k: v for k, v in got.model_dump().items() if k in value}
         elif isinstance(got, list) and got and hasattr(got[0], "model_dump"):
@@ -931,3 +981,275 @@ def test_an_unknown_conserve_site_is_named(tiny):
     tiny["catalog"] = {"doctrines": {"patriot_keep_off_drones": {"conserve_below": 5, "conserve_sites": ["Atlantis"]}}}
     with pytest.raises(ScenarioError, match=r"conserve_sites\[0\]"):
         build_scenario(tiny)
+
+
+# ================================================================ force changes and kill probability changes
+PATRIOT_ROUNDS = {"pac3_mse": 48, "gem_t": 8}  # the catalog's launcher rounds
+
+
+def force_patriot(raw: dict, channels: int = 9) -> None:
+    """Sure-kill Patriot with the catalog's 9 channels and launcher rounds, one engagement per channel a wave."""
+    sure_kill_patriot(raw, channels=channels)
+    raw["catalog"]["battery_types"]["patriot"]["launcher_rounds"] = dict(PATRIOT_ROUNDS)
+
+
+def day_by_day_force(campaign) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(channels, launcher rounds, EW shares) of every row during each day's raid."""
+    channels, rounds, ew = [], [], []
+    for _ in range(campaign.horizon):
+        campaign.run(1)
+        defence = campaign.air_defence
+        channels.append(defence.channels.copy())
+        rounds.append(defence.launcher_rounds.copy())
+        ew.append(defence.ew_share.copy())
+    return np.array(channels), np.array(rounds), np.array(ew)
+
+
+def rows_by_name(campaign) -> dict[str, int]:
+    return {b.name: b.index for b in campaign.agents_by_type[DefenderBattery]}
+
+
+def test_a_force_change_scales_channels_and_launcher_rounds_from_its_day(tiny):
+    """capacity_factor 1.7 on day 10: 9 channels -> 15, launcher rounds 48 / 8 -> 82 / 14, for the Patriot in
+    place and for one arriving on day 15; a medium SAM keeps its own. 20 missiles a night, sure kills: 9
+    shot down a night, 15 from day 10."""
+    force_patriot(tiny)
+    ballistic_nights(tiny, 20.0)
+    tiny["timeline"] = [
+        {"event": "force", "date": day(tiny, 10), "type": "patriot", "capacity_factor": 1.7},
+        {"event": "battery", "date": day(tiny, 15), "type": "patriot", "cell": [5, 9], "name": "late"},
+        {"event": "battery", "date": day(tiny, 3), "type": "medium_sam", "cell": [5, 9], "name": "sam"},
+    ]
+    campaign = AirCampaign(build_scenario(tiny), rng=SEED)
+    names = campaign.air_defence.interceptor_names
+    pac3, gem_t = names.index("pac3_mse"), names.index("gem_t")
+    channels, rounds, _ = day_by_day_force(campaign)
+    rows = rows_by_name(campaign)
+    first, late, sam = rows["patriot-1"], rows["late"], rows["sam"]
+    after = np.arange(31) >= 10
+    np.testing.assert_array_equal(channels[:, first], np.where(after, round(9 * 1.7), 9))
+    np.testing.assert_array_equal(rounds[:, first, pac3], np.where(after, round(48 * 1.7), 48))
+    np.testing.assert_array_equal(rounds[:, first, gem_t], np.where(after, round(8 * 1.7), 8))
+    assert (round(9 * 1.7), round(48 * 1.7), round(8 * 1.7)) == (15, 82, 14)
+    arrived = np.arange(31) >= 15
+    assert campaign.air_defence.active[late]
+    np.testing.assert_array_equal(channels[arrived, late], 15)  # arrives with the type's factor
+    np.testing.assert_array_equal(rounds[arrived, late][:, [pac3, gem_t]], np.tile([82, 14], (16, 1)))
+    np.testing.assert_array_equal(channels[:, sam], 6)  # another type: untouched
+    aim120 = names.index("aim120")
+    np.testing.assert_array_equal(rounds[:, sam, aim120], 18)
+    daily = campaign.daily()
+    np.testing.assert_array_equal(daily["shot_down_ballistic"], np.where(after, 15, 9))
+    np.testing.assert_array_equal(daily["fired_pac3_mse"], np.where(after, 15, 9))
+
+
+def test_a_force_change_limits_launcher_rounds_as_it_scales_them(tiny):
+    """Launchers, not channels, bound the night: 10 ready PAC-3 MSE a night, 6 from day 12 (factor 0.6)."""
+    force_patriot(tiny, channels=PLENTY)
+    tiny["catalog"]["battery_types"]["patriot"]["launcher_rounds"] = {"pac3_mse": 10, "gem_t": 0}
+    ballistic_nights(tiny, 20.0)
+    tiny["timeline"] = [{"event": "force", "date": day(tiny, 12), "type": "patriot", "capacity_factor": 0.6}]
+    _, daily = run(tiny)
+    np.testing.assert_array_equal(daily["fired_pac3_mse"], np.where(np.arange(31) >= 12, 6, 10))
+    np.testing.assert_array_equal(daily["shot_down_ballistic"], daily["fired_pac3_mse"])
+
+
+def test_a_capacity_ramp_sets_the_factor_in_straight_line_steps(tiny):
+    """From 1 on day 4 to 2 on day 16 every 4 days: channels round(9 f), launcher rounds round(48 f), round(8 f)."""
+    force_patriot(tiny)
+    quiet(tiny)
+    tiny["timeline"] = [{"event": "force_ramp", "type": "patriot", "quantity": "capacity", "start": day(tiny, 4),
+                         "end": day(tiny, 16), "from_factor": 1.0, "to_factor": 2.0, "step_days": 4}]
+    campaign = AirCampaign(build_scenario(tiny), rng=SEED)
+    steps = ramp_steps(4, 16, 1.0, 2.0, 4)
+    assert [a.day for a in campaign.timeline] == [d for d, _ in steps] == [4, 8, 12, 16]
+    channels, rounds, ew = day_by_day_force(campaign)
+    factor = piecewise(1.0, steps, 31)
+    names = campaign.air_defence.interceptor_names
+    np.testing.assert_array_equal(channels[:, 0], [round(9 * f) for f in factor])
+    np.testing.assert_array_equal(rounds[:, 0, names.index("pac3_mse")], [round(48 * f) for f in factor])
+    np.testing.assert_array_equal(rounds[:, 0, names.index("gem_t")], [round(8 * f) for f in factor])
+    assert sorted(set(channels[:, 0])) == [9, 12, 15, 18]
+    assert (ew == 0).all()  # a capacity ramp leaves EW alone
+
+
+@pytest.mark.parametrize("how", ["ramp", "event"])
+def test_an_ew_change_scales_the_ew_types_share(tiny, how):
+    """EW at (5, 5) on the only route, its catalog share 0.4 of drones and decoys, times the factor from
+    1 to 0.5 (a ramp over the month, or one event on day 10); 200 drones a night that the Patriot does not
+    engage: the share lost to EW follows, within the 99.9% interval of each period."""
+    force_patriot(tiny)
+    drones_only(tiny, 200.0)
+    tiny["batteries"].append({"type": "ew", "cell": [5, 5]})
+    if how == "ramp":
+        tiny["timeline"] = [{"event": "force_ramp", "type": "ew", "quantity": "ew", "start": day(tiny, 0),
+                             "end": day(tiny, 30), "from_factor": 1.0, "to_factor": 0.5, "step_days": 10}]
+        steps = ramp_steps(0, 30, 1.0, 0.5, 10)
+    else:
+        tiny["timeline"] = [{"event": "force", "date": day(tiny, 10), "type": "ew", "ew_factor": 0.5}]
+        steps = [(10, 0.5)]
+    campaign = AirCampaign(build_scenario(tiny), rng=SEED)
+    channels, _, ew = day_by_day_force(campaign)
+    factor = piecewise(1.0, steps, 31)
+    classes = campaign.air_defence.class_names
+    base = np.array([0.4 if c in ("drone", "decoy") else 0.0 for c in classes])
+    np.testing.assert_allclose(ew[:, 1], factor[:, None] * base[None, :])
+    assert (ew[:, 0] == 0).all() and (channels[:, 0] == 9).all()  # the Patriot: no EW, capacity untouched
+    daily = campaign.daily()
+    assert daily["shot_down_drone"].sum() == 0
+    for start, end in zip([0] + [d for d, _ in steps], [d for d, _ in steps] + [31], strict=True):
+        if end - start < 1:
+            continue
+        lost = int(daily["lost_to_ew_drone"][start:end].sum())
+        flown = int(daily["launched_drone"][start:end].sum())
+        assert within_ci(lost, flown, 0.4 * factor[start]), (start, lost, flown, factor[start])
+
+
+def test_a_kill_probability_change_names_a_family_or_one_class_from_its_day(tiny):
+    """pac3_mse against the cruise family -> 0.3 on day 10 (every cruise class, Kh-22 and Kh-31 too);
+    gem_t against kh22 alone -> 0.05 on day 20. Nothing else changes."""
+    quiet(tiny)
+    tiny["timeline"] = [
+        {"event": "kill_probability", "date": day(tiny, 10), "interceptor": "pac3_mse", "threat": "cruise",
+         "value": 0.3},
+        {"event": "kill_probability", "date": day(tiny, 20), "interceptor": "gem_t", "threat": "kh22",
+         "value": 0.05},
+    ]
+    campaign = AirCampaign(build_scenario(tiny), rng=SEED)
+    defence = campaign.air_defence
+    classes, names = defence.class_names, defence.interceptor_names
+    cruise = [classes.index(c) for c, t in campaign.config.catalog.threats.items() if t.family == "cruise"]
+    assert [classes[c] for c in cruise] == ["kh101", "kalibr", "iskander_k", "kh59", "kh22", "kh31",
+                                            "cruise_other"]
+    pac3, gem_t, kh22 = names.index("pac3_mse"), names.index("gem_t"), classes.index("kh22")
+    catalog = defence.kill_probability.copy()
+    assert (catalog[pac3, classes.index("kh101")], catalog[pac3, kh22], catalog[gem_t, kh22]) == (0.85, 0.5, 0.3)
+    seen = []
+    for _ in range(campaign.horizon):
+        campaign.run(1)
+        seen.append(defence.kill_probability.copy())
+    for k, table in enumerate(seen):
+        expected = catalog.copy()
+        if k >= 10:
+            expected[pac3, cruise] = 0.3
+        if k >= 20:
+            expected[gem_t, kh22] = 0.05
+        np.testing.assert_array_equal(table, expected, err_msg=f"day {k}")
+
+
+def test_a_kill_probability_change_reaches_the_fight(tiny):
+    """100 cruise missiles a night (the family's default class), one PAC-3 MSE each: 0.85 killed, 0.3 from
+    day 15, within the 99.9% interval."""
+    tiny["batteries"][0]["magazine"] = {"pac3_mse": PLENTY, "gem_t": 0}
+    tiny["attacker"]["initial_stockpile"]["cruise"] = PLENTY
+    tiny["attacker"]["routine"]["mean"] = {"cruise": 100.0}
+    tiny["suppliers"] = []
+    tiny["catalog"] = {
+        "battery_types": {"patriot": {"channels_per_wave": PLENTY, "launcher_rounds": {"pac3_mse": PLENTY}}},
+        "doctrines": {"patriot_keep_off_drones": {"engage": ["cruise"], "ballistic_reserve": 0,
+                                                  "shots_per_target": {"cruise": 1}}}}
+    tiny["timeline"] = [{"event": "kill_probability", "date": day(tiny, 15), "interceptor": "pac3_mse",
+                         "threat": "cruise", "value": 0.3}]
+    _, daily = run(tiny)
+    np.testing.assert_array_equal(daily["launched_cruise_other"], 100)
+    for period, q in ((slice(0, 15), 0.85), (slice(15, 31), 0.3)):
+        shot = int(daily["shot_down_cruise_other"][period].sum())
+        fired = int(daily["fired_pac3_mse"][period].sum())
+        assert fired == int(daily["launched_cruise"][period].sum())
+        assert within_ci(shot, fired, q), (period, shot, fired, q)
+
+
+BAD_FORCE = [
+    ("force_type", {"event": "force", "date": date(2025, 1, 10), "type": "thaad", "capacity_factor": 2.0},
+     "timeline[0].type = 'thaad'", "unknown battery type"),
+    ("ramp_type", {"event": "force_ramp", "type": "thaad", "quantity": "ew", "start": date(2025, 1, 2),
+                   "end": date(2025, 1, 20), "from_factor": 1.0, "to_factor": 0.5},
+     "timeline[0].type = 'thaad'", "unknown battery type"),
+    ("kill_interceptor", {"event": "kill_probability", "date": date(2025, 1, 10), "interceptor": "thaad_round",
+                          "threat": "ballistic", "value": 0.5},
+     "timeline[0].interceptor = 'thaad_round'", "unknown interceptor type"),
+    ("kill_threat", {"event": "kill_probability", "date": date(2025, 1, 10), "interceptor": "pac3_mse",
+                     "threat": "hypersonic", "value": 0.5},
+     "timeline[0].threat = 'hypersonic'", "unknown threat class or family"),
+    ("no_factor", {"event": "force", "date": date(2025, 1, 10), "type": "patriot", "note": "more crews"},
+     "timeline[0] = 'more crews'", "changes nothing"),
+    ("kill_above_one", {"event": "kill_probability", "date": date(2025, 1, 10), "interceptor": "pac3_mse",
+                        "threat": "ballistic", "value": 1.5},
+     "timeline[0].value = 1.5", "less than or equal to 1"),
+    ("before_start", {"event": "force", "date": date(2024, 12, 1), "type": "patriot", "capacity_factor": 2.0},
+     "timeline[0].date = datetime.date(2024, 12, 1)", "before the scenario's start, 2025-01-01"),
+]
+
+
+@pytest.mark.parametrize(("event", "where", "why"), [b[1:] for b in BAD_FORCE], ids=[b[0] for b in BAD_FORCE])
+def test_a_bad_force_or_kill_probability_event_is_named_with_file_key_and_value(tiny, event, where, why):
+    tiny["timeline"] = [event]
+    with pytest.raises(ScenarioError, match="^" + re.escape(f"tiny.toml: {where}: ") + ".*" + re.escape(why)) as caught:
+        build_scenario(tiny, "tiny.toml")
+    assert len(caught.value.problems) == 1
+
+
+def test_a_force_event_with_neither_factor_names_the_event_by_its_date(tiny):
+    tiny["timeline"] = [{"event": "force", "date": date(2025, 1, 10), "type": "patriot"}]
+    with pytest.raises(ScenarioError, match=re.escape("tiny.toml: timeline[0] = datetime.date(2025, 1, 10): "
+                                                      "changes nothing: give capacity_factor or ew_factor")):
+        build_scenario(tiny, "tiny.toml")
+
+
+def test_a_negative_range_is_named(tiny):
+    tiny["catalog"] = {"threats": {"kh101": {"range_km": -100.0}}}
+    with pytest.raises(ScenarioError, match=re.escape("tiny.toml: catalog.threats.kh101.range_km = -100.0: ")
+                       + ".*greater than 0") as caught:
+        build_scenario(tiny, "tiny.toml")
+    assert [key for key, _, _ in caught.value.problems] == ["catalog.threats.kh101.range_km"]
+
+
+def test_a_preference_for_a_round_the_battery_does_not_carry_is_named(tiny):
+    tiny["catalog"] = {"doctrines": {"patriot_keep_off_drones": {"preference": {
+        "ballistic": ["pac3_mse", "gem_t"], "cruise": ["gem_t", "aim120"]}}}}
+    with pytest.raises(ScenarioError, match=re.escape(
+            "tiny.toml: catalog.doctrines.patriot_keep_off_drones.preference.cruise[1] = 'aim120': ")
+            + "patriot batteries do not carry it") as caught:
+        build_scenario(tiny, "tiny.toml")
+    assert len(caught.value.problems) == 1
+
+
+def test_a_preference_is_checked_against_every_battery_using_the_doctrine(tiny):
+    """A medium SAM placed with the Patriot's doctrine: its aim120 is not in the doctrine's preference."""
+    tiny["batteries"].append({"type": "medium_sam", "cell": [3, 5], "doctrine": "patriot_keep_off_drones"})
+    with pytest.raises(ScenarioError, match=re.escape(
+            "tiny.toml: catalog.doctrines.patriot_keep_off_drones.preference.ballistic[0] = 'pac3_mse': "
+            "batteries[1] (medium_sam) do not carry it")):
+        build_scenario(tiny, "tiny.toml")
+
+
+def test_site_shots_for_an_unknown_site_is_named(tiny):
+    tiny["catalog"] = {"doctrines": {"patriot_keep_off_drones": {"site_shots": {"Atlantis": {"ballistic": 3}}}}}
+    with pytest.raises(ScenarioError, match=re.escape(
+            "tiny.toml: catalog.doctrines.patriot_keep_off_drones.site_shots.Atlantis = 'Atlantis': unknown site")):
+        build_scenario(tiny, "tiny.toml")
+
+
+BAD_FORCE_FILE = """\
+extends = "baseline-2025"
+name = "bad-force"
+
+[[timeline]]
+event = "force"
+date = 2025-03-01
+type = "thaad"
+capacity_factor = 2.0
+"""
+
+
+def test_the_cli_refuses_a_bad_force_event_and_writes_nothing(tmp_path, capsys):
+    from experiments.cli import main
+
+    path = tmp_path / "bad-force.toml"
+    path.write_text(BAD_FORCE_FILE)
+    out = tmp_path / "run"
+    assert main(["run", str(path), "--out", str(out)]) == 2
+    assert not out.exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bad-force.toml"]
+    err = capsys.readouterr().err
+    assert f"{path}: timeline[0].type = 'thaad': unknown battery type" in err

@@ -8,10 +8,10 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from test_closed_form import PLENTY, SEED, ci_message, run, set_days, unbounded_patriot, within_ci
 
 from model import AirCampaign, ScenarioError, build_scenario
 from model.raid import wave_capacity
-from test_closed_form import PLENTY, SEED, ci_message, run, set_days, unbounded_patriot, within_ci
 
 
 def three_patriots_at_the_city(raw: dict) -> None:
@@ -186,3 +186,21 @@ def test_a_big_night_is_not_saturated_by_construction(tiny):
         assert (daily["shot_down_drone"] == 5 * 4 * drones / 60).all()  # 5 channels x 4 an hour x hours
         shares[drones] = float(daily["shot_down_drone"].sum() / daily["launched_drone"].sum())
     assert shares[120.0] == pytest.approx(shares[360.0])
+
+
+# ---------------------------------------------------------------- resupply by need and threat
+def test_by_threat_sends_rounds_to_the_battery_under_attack(tiny):
+    """Two Patriots, ballistic missiles at one site only: after the first night every PAC-3 MSE round goes to
+    the battery defending it (the other has seen no threat), and the theatre total is conserved."""
+    tiny["sites"] = [{"name": "Hit", "cell": [1, 5], "value": 1.0}, {"name": "Quiet", "cell": [1, 8], "value": 0.0}]
+    tiny["batteries"] = [{"type": "patriot", "cell": [1, 5], "name": "at Hit", "magazine": {"pac3_mse": 10}},
+                         {"type": "patriot", "cell": [1, 8], "name": "at Quiet", "magazine": {"pac3_mse": 10}}]
+    tiny["suppliers"][0].update(allocation="by_threat", products={"pac3_mse": 4.0}, lead_time_days=2)
+    campaign = AirCampaign(build_scenario(tiny), rng=SEED).run()
+    daily = campaign.daily()
+    stock = campaign.air_defence.stock
+    assert stock[1, campaign.air_defence.interceptor_names.index("pac3_mse")] == 10  # never fired, never fed
+    assert daily["delivered_pac3_mse"].sum() > 0
+    assert campaign.threat_seen[1].sum() == 0 and campaign.threat_seen[0].sum() > 0
+    assert int(daily["stock_pac3_mse"].iloc[-1]) == 20 + int(daily["delivered_pac3_mse"].sum()) \
+        - int(daily["fired_pac3_mse"].sum())

@@ -3,23 +3,29 @@
 Scenarios are drawn as plain dicts, valid by construction, and built with
 `build_scenario`. Each is run with a drawn seed; the daily table must balance:
 threats (launched = neutralised + leaked, neutralised = shot down + lost to
-EW), interceptors (initial + dispatched + added with batteries = fired +
+EW, per class and per family; EW never stops a ballistic missile), interceptors (initial + dispatched + added with batteries = fired +
 stock + in transit + held), and nothing is ever negative. The same seed must
 give the same table.
 """
 
 import copy
+import math
 from datetime import date, timedelta
 
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from model import AirCampaign, ScenarioError, build_scenario
+from model import AirCampaign, ScenarioError, build_scenario, load_scenario
 
-THREATS = ["drone", "decoy", "cruise", "ballistic"]
+CATALOG = load_scenario("baseline-2025").catalog
+THREATS = list(CATALOG.threats)
+"""The built-in catalog's classes (subtypes included)."""
+FAMILIES = list(CATALOG.families)
+KINDS = THREATS + FAMILIES
+"""What a table or list may name: a class, or a family (its classes in properties and lists, its default in counts)."""
 INTERCEPTORS = ["pac3_mse", "gem_t", "aim120", "gun_burst", "mfg_burst", "interceptor_drone"]
 BATTERY_INTERCEPTORS = {
     "patriot": ["pac3_mse", "gem_t"],
@@ -32,6 +38,17 @@ BATTERY_INTERCEPTORS = {
 BATTERY_TYPES = list(BATTERY_INTERCEPTORS)
 BUILTIN_DOCTRINES = ["patriot_keep_off_drones", "patriot_all_targets", "sam_standard", "point_defence",
                      "interceptor_drones"]
+
+
+def fitting(doctrines: list[str], battery_type: str) -> list[str]:
+    """The doctrines a battery of this type may follow: those whose `preference` names only rounds it carries.
+
+    (The Patriot doctrines prefer PAC-3 MSE or GEM-T by class; a doctrine drawn here has no preference.)
+    """
+    carried = set(BATTERY_INTERCEPTORS[battery_type])
+    return [name for name in doctrines
+            if name not in CATALOG.doctrines
+            or {i for order in CATALOG.doctrines[name].preference.values() for i in order} <= carried]
 
 SETTINGS = settings(max_examples=300, deadline=None,
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
@@ -82,19 +99,22 @@ def placements(draw, width, height, doctrines):
     if magazine is not None:
         placement["magazine"] = magazine
     if draw(st.booleans()):
-        placement["doctrine"] = draw(st.sampled_from(doctrines))
+        placement["doctrine"] = draw(st.sampled_from(fitting(doctrines, battery_type)))
     return placement
 
 
 @st.composite
 def doctrine_tables(draw):
-    engage = draw(st.permutations(THREATS))[: draw(st.integers(1, len(THREATS)))]
-    return {
+    engage = draw(st.permutations(KINDS))[: draw(st.integers(1, len(KINDS)))]
+    table = {
         "engage": engage,
-        "shots_per_target": draw(subset_dict(THREATS, st.integers(1, 3))),
+        "shots_per_target": draw(subset_dict(KINDS, st.integers(1, 3))),
         "mode": draw(st.sampled_from(["salvo", "shoot-look-shoot"])),
         "ballistic_reserve": draw(st.integers(0, 10)),
     }
+    if draw(st.booleans()):  # shots by site: every scenario has a site_0
+        table["site_shots"] = {"site_0": draw(subset_dict(KINDS, st.integers(1, 3)))}
+    return table
 
 
 @st.composite
@@ -102,11 +122,14 @@ def catalogs(draw) -> dict:
     """Overrides merged over the built-in catalog: kill probabilities, EW shares, channels, launchers,
     which threats are ballistic and which rounds ballistic-capable, and new doctrines."""
     catalog: dict = {"interceptors": {}, "battery_types": {}, "doctrines": {}}
-    catalog["threats"] = {name: {"ballistic": draw(st.booleans())}
-                          for name in draw(st.lists(st.sampled_from(THREATS), max_size=2, unique=True))}
+    catalog["threats"] = {}
+    for name in draw(st.lists(st.sampled_from(THREATS), max_size=2, unique=True)):
+        catalog["threats"][name] = {"ballistic": draw(st.booleans())}
+        if draw(st.booleans()):
+            catalog["threats"][name]["range_km"] = draw(st.floats(10.0, 3000.0))
     for name in INTERCEPTORS:
         table = {}
-        kill_probability = draw(subset_dict(THREATS, probability))
+        kill_probability = draw(subset_dict(KINDS, probability))
         if kill_probability:
             table["kill_probability"] = kill_probability
         if draw(st.integers(0, 3)) == 0:
@@ -119,10 +142,14 @@ def catalogs(draw) -> dict:
             table["channels_per_wave"] = draw(st.integers(0, 12))
         if draw(st.booleans()):
             table["radius"] = draw(st.floats(0.0, 4.0))
+        if draw(st.booleans()):  # 0: one engagement per channel per wave
+            table["engagement_hours"] = draw(st.one_of(st.just(0.0), st.floats(0.05, 3.0)))
+        if draw(st.booleans()):
+            table["terminal_radius"] = draw(st.floats(0.0, 3.0))
         if name == "ew" and draw(st.booleans()):
-            table["ew_share"] = draw(subset_dict(THREATS, probability))
+            table["ew_share"] = draw(subset_dict(KINDS, probability))
         if name != "ew" and draw(st.booleans()):
-            table["doctrine"] = draw(st.sampled_from(BUILTIN_DOCTRINES))
+            table["doctrine"] = draw(st.sampled_from(fitting(BUILTIN_DOCTRINES, name)))
         if name != "ew" and draw(st.integers(0, 3)) == 0:  # a launcher of 0 rounds: deliveries stay held
             table["launcher_rounds"] = draw(subset_dict(BATTERY_INTERCEPTORS[name], st.integers(0, 60)))
         if table:
@@ -133,27 +160,47 @@ def catalogs(draw) -> dict:
 
 
 @st.composite
-def attackers(draw) -> dict:
+def attackers(draw, launchable: list[str]) -> dict:
+    """An attacker that launches only `launchable` kinds (in range of some site) and stocks any."""
     n_waves = draw(st.integers(1, 3))
     interval_low = draw(st.integers(1, 20))
     swarm_low = draw(st.integers(0, 300))
-    mix_classes = draw(st.lists(st.sampled_from(THREATS), min_size=1, max_size=4, unique=True))
-    wave_classes = draw(st.lists(st.sampled_from(THREATS), min_size=1, max_size=4, unique=True))
+    mix_classes = draw(st.lists(st.sampled_from(launchable), min_size=1, max_size=4, unique=True))
+    wave_classes = draw(st.lists(st.sampled_from(KINDS), min_size=1, max_size=4, unique=True))
     dispersion = st.one_of(st.just(0.0), st.floats(0.05, 10.0))
+    low_hours = draw(st.floats(0.1, 4.0))
     return {
-        "initial_stockpile": draw(subset_dict(THREATS, st.integers(0, 3000))),
-        "production_per_day": draw(subset_dict(THREATS, small_float)),
-        "routine": {"mean": draw(subset_dict(THREATS, mean)), "dispersion": draw(dispersion)},
+        "initial_stockpile": draw(subset_dict(KINDS, st.integers(0, 3000))),
+        "production_per_day": draw(subset_dict(KINDS, small_float)),
+        "routine": {"mean": draw(subset_dict(launchable, mean)), "dispersion": draw(dispersion)},
         "salvo": {
             "interval_days": [interval_low, interval_low + draw(st.integers(0, 15))],
             "swarm_size": [swarm_low, swarm_low + draw(st.integers(0, 300))],
             "swarm_mix": dict(zip(mix_classes, draw(shares(len(mix_classes))), strict=True)),
-            "missiles": draw(subset_dict(THREATS, mean)),
+            "missiles": draw(subset_dict(launchable, mean)),
             "dispersion": draw(dispersion),
         },
         "waves": {name: draw(shares(n_waves)) for name in wave_classes},
         "concentration": draw(st.floats(0.0, 3.0)),
+        "timing": {"launches_per_hour": draw(st.floats(1.0, 500.0)), "min_hours": low_hours,
+                   "max_hours": low_hours + draw(st.floats(0.0, 8.0))},
     }
+
+
+def launchable(catalog: dict, grid: dict, sites: list[dict]) -> list[str]:
+    """Kinds the attacker may launch: classes whose range reaches the nearest site (families: their default).
+
+    A drawn scenario that launches a class reaching no site is rejected at its `range_km`.
+    """
+    nearest = min(math.dist(area, site["cell"]) for area in grid["launch_areas"] for site in sites)
+    nearest *= grid.get("cell_km", 50.0)
+
+    def reaches(name: str) -> bool:
+        limit = catalog["threats"].get(name, {}).get("range_km", CATALOG.threats[name].range_km)
+        return limit is None or limit >= nearest
+
+    return [name for name in THREATS if reaches(name)] + [
+        family for family, table in CATALOG.families.items() if reaches(table.default)]
 
 
 @st.composite
@@ -174,8 +221,16 @@ def scenarios(draw) -> dict:
     horizon = draw(st.integers(5, 60))
     end = start + timedelta(days=horizon - 1)
     on_day = st.integers(0, horizon - 1).map(lambda d: start + timedelta(days=d))
+    any_day = st.integers(0, horizon + 9).map(lambda d: start + timedelta(days=d))  # past the end: never comes
     width, height = draw(st.integers(1, 20)), draw(st.integers(1, 20))
     catalog = draw(catalogs())
+    grid = {"width": width, "height": height, "cell_km": draw(st.one_of(st.just(50.0), st.floats(5.0, 200.0))),
+            "launch_areas": draw(st.lists(cells(width, height), min_size=1, max_size=3))}
+    sites = [{"name": f"site_{k}", "kind": draw(st.sampled_from(["capital", "city", "energy", "military"])),
+              "cell": draw(cells(width, height)), "value": draw(st.floats(0.0, 10.0))}
+             for k in range(draw(st.integers(1, 4)))]
+    reach = launchable(catalog, grid, sites)
+    assume(reach)
     doctrines = BUILTIN_DOCTRINES + list(catalog["doctrines"])
     supplier_list = [draw(suppliers(k)) for k in range(draw(st.integers(0, 3)))]
     names = [s["name"] for s in supplier_list]
@@ -183,7 +238,8 @@ def scenarios(draw) -> dict:
 
     timeline = []
     for _ in range(draw(st.integers(0, 6))):
-        kind = draw(st.sampled_from(["pause", "battery", "supplier_rate", "attacker_rate"]))
+        kind = draw(st.sampled_from(["pause", "battery", "supplier_rate", "attacker_rate", "force", "force_ramp",
+                                     "kill_probability"]))
         if kind == "pause" and names:
             first = draw(on_day)
             event = {"event": "pause", "supplier": draw(st.sampled_from(names)), "start": first}
@@ -197,8 +253,23 @@ def scenarios(draw) -> dict:
             timeline.append({"event": "supplier_rate", "date": draw(on_day), "supplier": draw(st.sampled_from(names)),
                              "interceptor": draw(st.sampled_from(INTERCEPTORS)), "per_day": draw(small_float)})
         elif kind == "attacker_rate":
-            timeline.append({"event": "attacker_rate", "date": draw(on_day), "threat": draw(st.sampled_from(THREATS)),
+            timeline.append({"event": "attacker_rate", "date": draw(on_day), "threat": draw(st.sampled_from(KINDS)),
                              "per_day": draw(small_float)})
+        elif kind == "force":
+            factors = draw(st.sampled_from([("capacity_factor",), ("ew_factor",), ("capacity_factor", "ew_factor")]))
+            timeline.append({"event": "force", "date": draw(any_day), "type": draw(st.sampled_from(BATTERY_TYPES)),
+                             **{factor: draw(st.floats(0.0, 3.0)) for factor in factors}})
+        elif kind == "force_ramp":
+            first = draw(any_day)
+            timeline.append({"event": "force_ramp", "type": draw(st.sampled_from(BATTERY_TYPES)),
+                             "quantity": draw(st.sampled_from(["capacity", "ew"])), "start": first,
+                             "end": first + timedelta(days=draw(st.integers(0, 60))),
+                             "from_factor": draw(st.floats(0.0, 3.0)), "to_factor": draw(st.floats(0.0, 3.0)),
+                             "step_days": draw(st.integers(1, 30))})
+        elif kind == "kill_probability":
+            timeline.append({"event": "kill_probability", "date": draw(any_day),
+                             "interceptor": draw(st.sampled_from(INTERCEPTORS)),
+                             "threat": draw(st.sampled_from(KINDS)), "value": draw(probability)})
     processes = []
     if names and draw(st.booleans()):
         for name in draw(st.lists(st.sampled_from(names), min_size=1, max_size=3)):
@@ -210,13 +281,10 @@ def scenarios(draw) -> dict:
         "start": start,
         "end": end,
         "catalog": catalog,
-        "grid": {"width": width, "height": height,
-                 "launch_areas": draw(st.lists(cells(width, height), min_size=1, max_size=3))},
-        "sites": [{"name": f"site_{k}", "kind": draw(st.sampled_from(["capital", "city", "energy", "military"])),
-                   "cell": draw(cells(width, height)), "value": draw(st.floats(0.0, 10.0))}
-                  for k in range(draw(st.integers(1, 4)))],
+        "grid": grid,
+        "sites": sites,
         "batteries": [draw(placements(width, height, doctrines)) for _ in range(n_batteries)],
-        "attacker": draw(attackers()),
+        "attacker": draw(attackers(reach)),
         "suppliers": supplier_list,
         "timeline": timeline,
         "pause_processes": processes,
@@ -245,6 +313,17 @@ def check_books(campaign: AirCampaign) -> None:
     shot_down, lost_to_ew = block(table, "shot_down", classes), block(table, "lost_to_ew", classes)
     np.testing.assert_array_equal(launched, neutralised + leaked, "launched != neutralised + leaked")
     np.testing.assert_array_equal(neutralised, shot_down + lost_to_ew, "neutralised != shot down + lost to EW")
+    assert (lost_to_ew[:, campaign.air_defence.is_ballistic] == 0).all(), "EW stopped a ballistic missile"
+    threats = campaign.config.catalog.threats
+    for family in campaign.config.catalog.families:  # each family's columns total its classes, so it balances too
+        of_family = [k for k, t in enumerate(threats.values()) if t.family == family]
+        for name, values in (("launched", launched), ("neutralised", neutralised), ("leaked", leaked),
+                             ("shot_down", shot_down), ("lost_to_ew", lost_to_ew)):
+            np.testing.assert_array_equal(table[f"{name}_{family}"], values[:, of_family].sum(axis=1),
+                                          f"{name}_{family} is not the sum of its classes")
+        np.testing.assert_array_equal(table[f"launched_{family}"],
+                                      table[f"neutralised_{family}"] + table[f"leaked_{family}"],
+                                      f"launched_{family} != neutralised + leaked")
 
     books = {name: block(table, name, types) for name in
              ("fired", "stock", "dispatched", "delivered", "in_transit", "held", "added_with_batteries")}

@@ -15,7 +15,17 @@ from pathlib import Path
 import pytest
 
 from model import AirCampaign, ScenarioError, builtin_scenarios, load_scenario
-from model.timeline import NewBattery, Pause, SupplierRate
+from model.timeline import (
+    AttackerRamp,
+    AttackerRate,
+    ForceChange,
+    ForceRamp,
+    KillProbabilityChange,
+    NewBattery,
+    Pause,
+    SupplierRamp,
+    SupplierRate,
+)
 
 BASE = 'extends = "baseline-2025"\n'
 SMALL = """\
@@ -227,34 +237,66 @@ def test_pause_ends_before_it_starts(tmp_path):
     assert problem(error)[0] == "timeline[0].end"
 
 
-def test_pause_outside_the_scenario_dates(tmp_path):
-    text = BASE + '[[timeline]]\nevent = "pause"\nsupplier = "us-pac3"\nstart = 2026-02-01\nend = 2026-02-10\n'
-    path = write(tmp_path, text)
-    error = load_bad(path, re.escape("timeline[0].start = datetime.date(2026, 2, 1)"), "outside",
-                     "2025-01-01", "2025-12-31")
-    assert problem(error)[0] == "timeline[0].start"
+AFTER_THE_END = [
+    'event = "pause"\nsupplier = "us-pac3"\nstart = 2026-02-01\nend = 2026-02-10\n',
+    'event = "battery"\ndate = 2026-01-15\ntype = "patriot"\ncell = [20, 11]\n',
+    'event = "supplier_rate"\ndate = 2026-06-01\nsupplier = "us-pac3"\ninterceptor = "pac3_mse"\nper_day = 9.0\n',
+    'event = "intel_pause"\nstart = 2026-03-01\ndays = 8\nkill_factor = 0.1\n',
+    'event = "kill_probability"\ndate = 2026-01-02\ninterceptor = "pac3_mse"\nthreat = "ballistic"\nvalue = 0.0\n',
+]
+
+
+@pytest.mark.parametrize("event", AFTER_THE_END, ids=lambda e: e.split('"')[1])
+def test_an_event_after_the_scenarios_end_loads_and_never_comes(tmp_path, event):
+    """Timeline dates past the end are allowed (a sweep may move an event out of the run): nothing happens."""
+    ends = BASE + 'name = "short"\nend = 2025-01-20\n'
+    path = write(tmp_path, ends + "[[timeline]]\n" + event, "late.toml")
+    before = listing(tmp_path)
+    late, plain = load_scenario(path), load_scenario(write(tmp_path, ends, "plain.toml"))
+    assert listing(tmp_path) == {**before, "plain.toml": listing(tmp_path)["plain.toml"]}
+    (event,) = late.timeline
+    assert late.day_of(getattr(event, "date", None) or event.start) >= late.horizon
+    with_event = AirCampaign(late, rng=5).run().daily()
+    without = AirCampaign(plain, rng=5).run().daily()
+    assert with_event.equals(without)
 
 
 def test_pause_before_the_scenario_starts(tmp_path):
     text = BASE + '[[timeline]]\nevent = "pause"\nsupplier = "us-pac3"\nstart = 2024-12-01\n'
     path = write(tmp_path, text)
-    error = load_bad(path, re.escape("timeline[0].start = datetime.date(2024, 12, 1)"), "outside")
+    error = load_bad(path, re.escape("timeline[0].start = datetime.date(2024, 12, 1)"),
+                     re.escape("before the scenario's start, 2025-01-01"))
     assert problem(error)[0] == "timeline[0].start"
 
 
-def test_battery_date_outside_the_scenario_dates(tmp_path):
-    text = BASE + '[[timeline]]\nevent = "battery"\ndate = 2026-01-15\ntype = "patriot"\ncell = [20, 11]\n'
+def test_battery_date_before_the_scenario_starts(tmp_path):
+    text = BASE + '[[timeline]]\nevent = "battery"\ndate = 2024-12-15\ntype = "patriot"\ncell = [20, 11]\n'
     path = write(tmp_path, text)
-    error = load_bad(path, re.escape("timeline[0].date = datetime.date(2026, 1, 15)"), "outside")
+    error = load_bad(path, re.escape("timeline[0].date = datetime.date(2024, 12, 15)"),
+                     re.escape("before the scenario's start, 2025-01-01"))
     assert problem(error)[0] == "timeline[0].date"
 
 
-def test_supplier_rate_date_outside_the_scenario_dates(tmp_path):
+def test_supplier_rate_date_before_the_scenario_starts(tmp_path):
     text = (BASE + '[[timeline]]\nevent = "supplier_rate"\ndate = 2024-06-01\nsupplier = "us-pac3"\n'
             'interceptor = "pac3_mse"\nper_day = 2.0\n')
     path = write(tmp_path, text)
-    error = load_bad(path, re.escape("timeline[0].date = datetime.date(2024, 6, 1)"), "outside")
+    error = load_bad(path, re.escape("timeline[0].date = datetime.date(2024, 6, 1)"),
+                     re.escape("before the scenario's start, 2025-01-01"))
     assert problem(error)[0] == "timeline[0].date"
+
+
+@pytest.mark.parametrize(("event", "key"), [
+    ('event = "force"\ndate = 2024-12-31\ntype = "ew"\new_factor = 0.5\n', "timeline[0].date"),
+    ('event = "force_ramp"\ntype = "ew"\nquantity = "ew"\nstart = 2024-11-01\nend = 2025-06-01\n'
+     "from_factor = 1.0\nto_factor = 0.5\n", "timeline[0].start"),
+    ('event = "kill_probability"\ndate = 2024-09-01\ninterceptor = "pac3_mse"\nthreat = "iskander_m"\n'
+     "value = 0.25\n", "timeline[0].date"),
+])
+def test_force_and_kill_probability_events_before_the_start(tmp_path, event, key):
+    path = write(tmp_path, BASE + "[[timeline]]\n" + event)
+    error = load_bad(path, re.escape(key + " = datetime.date(2024, "), re.escape("before the scenario's start"))
+    assert problem(error)[0] == key
 
 
 def test_end_before_start(tmp_path):
@@ -266,9 +308,10 @@ def test_end_before_start(tmp_path):
 # ---------------------------------------------------------------- off the grid
 
 def test_site_off_the_grid(tmp_path):
-    path = write(tmp_path, BASE + '[[sites]]\nname = "Kyiv"\ncell = [11, 18]\nvalue = 10.0\n')
-    error = load_bad(path, re.escape("sites[0].cell = [11, 18]"), "off the 26x18 grid")
-    assert problem(error)[:2] == ("sites[0].cell", [11, 18])
+    """Added to the baseline's sites (a list of only this one would leave the short-range classes no target)."""
+    path = write(tmp_path, BASE + '[[add.sites]]\nname = "Kyiv West"\ncell = [11, 18]\nvalue = 10.0\n')
+    error = load_bad(path, re.escape("sites[10].cell = [11, 18]"), "off the 26x18 grid")
+    assert problem(error)[:2] == ("sites[10].cell", [11, 18])
 
 
 def test_battery_off_the_grid(tmp_path):
@@ -285,9 +328,21 @@ def test_new_battery_off_the_grid(tmp_path):
 
 
 def test_launch_area_off_the_grid(tmp_path):
-    path = write(tmp_path, BASE + "[grid]\nlaunch_areas = [[19, 17], [30, 11]]\n")
-    error = load_bad(path, re.escape("grid.launch_areas[1] = [30, 11]"), "off the 26x18 grid")
-    assert problem(error)[:2] == ("grid.launch_areas[1]", [30, 11])
+    """With the baseline's own launch areas kept: the short-range classes still reach a site from them."""
+    path = write(tmp_path, BASE + "[grid]\nlaunch_areas = [[19, 17], [25, 11], [25, 4], [14, 0], [30, 11]]\n")
+    error = load_bad(path, re.escape("grid.launch_areas[4] = [30, 11]"), "off the 26x18 grid")
+    assert problem(error)[:2] == ("grid.launch_areas[4]", [30, 11])
+
+
+def test_a_class_launched_beyond_its_range_is_named(tmp_path):
+    """Only the north-east launch area: Kh-31P (250 km) and S-300 (300 km) reach no site from there."""
+    path = write(tmp_path, BASE + "[grid]\nlaunch_areas = [[19, 17]]\n")
+    with pytest.raises(ScenarioError) as info:
+        load_scenario(path)
+    assert [key for key, _, _ in info.value.problems] == ["catalog.threats.kh31.range_km",
+                                                           "catalog.threats.s300.range_km"]
+    assert re.search(re.escape(f"{path.name}: catalog.threats.kh31.range_km = 250.0: ") + ".*reaches no site",
+                     str(info.value))
 
 
 def test_negative_cell(tmp_path):
@@ -453,10 +508,17 @@ def _builtin_catalog() -> dict:
 
 @pytest.mark.parametrize("name", builtin_scenarios())
 def test_builtin_scenario_references_exist_in_the_catalog(name):
+    """Every name points at something. In the catalog file a threat key may be a family; in the built
+    scenario every family key has been resolved to classes (only timeline events may still name one)."""
     scenario = load_scenario(name)
-    for catalog in (scenario.catalog.model_dump(), _builtin_catalog()):
+    for catalog, built in ((scenario.catalog.model_dump(), True), (_builtin_catalog(), False)):
         threats, interceptors = catalog["threats"], catalog["interceptors"]
         types, doctrines = catalog["battery_types"], catalog["doctrines"]
+        families = set(catalog.get("families", {}))
+        assert {"cruise", "ballistic"} <= families and not families & set(threats)
+        kinds = set(threats) if built else set(threats) | families
+        for family, table in catalog["families"].items():
+            assert threats[table["default"]]["family"] == family
         placements = [*scenario.batteries, *(e for e in scenario.timeline if isinstance(e, NewBattery))]
         for placement in placements:
             assert placement.type in types
@@ -467,27 +529,41 @@ def test_builtin_scenario_references_exist_in_the_catalog(name):
         for btype in types.values():
             if btype.get("doctrine") is not None:
                 assert btype["doctrine"] in doctrines
+                for order in doctrines[btype["doctrine"]].get("preference", {}).values():
+                    assert set(order) <= set(btype["interceptors"])
             assert set(btype.get("interceptors", [])) <= set(interceptors)
             assert set(btype.get("launcher_rounds", {})) <= set(btype.get("interceptors", []))
             assert set(btype.get("magazine", {})) <= set(btype.get("interceptors", []))
-            assert set(btype.get("ew_share", {})) <= set(threats)
+            assert set(btype.get("ew_share", {})) <= kinds
         for doctrine in doctrines.values():
-            assert set(doctrine["engage"]) <= set(threats)
-            assert set(doctrine.get("shots_per_target", {})) <= set(threats)
+            assert set(doctrine["engage"]) <= kinds
+            assert set(doctrine.get("conserve_engage", [])) <= kinds
+            assert set(doctrine.get("shots_per_target", {})) <= kinds
+            assert set(doctrine.get("preference", {})) <= kinds
+            for shots in doctrine.get("site_shots", {}).values():
+                assert set(shots) <= kinds
+            assert set(doctrine.get("site_shots", {})) <= {site.name for site in scenario.sites}
         for interceptor in interceptors.values():
-            assert set(interceptor["kill_probability"]) <= set(threats)
+            assert set(interceptor["kill_probability"]) <= kinds
         for threat in threats.values():
             if threat.get("mimics") is not None:
                 assert threat["mimics"] in threats
-        a = scenario.attacker
-        for table in (a.initial_stockpile, a.production_per_day, a.waves, a.routine.mean,
-                      a.salvo.swarm_mix, a.salvo.missiles):
-            assert set(table) <= set(threats)
-        suppliers = {s.name for s in scenario.suppliers}
-        for supplier in scenario.suppliers:
-            assert set(supplier.products) <= set(interceptors)
-        for event in scenario.timeline:
-            if isinstance(event, Pause):
-                assert event.supplier in suppliers
-            if isinstance(event, SupplierRate):
-                assert event.supplier in suppliers and event.interceptor in interceptors
+    a = scenario.attacker
+    classes = set(scenario.catalog.threats)
+    for table in (a.initial_stockpile, a.production_per_day, a.waves, a.routine.mean,
+                  a.salvo.swarm_mix, a.salvo.missiles):
+        assert set(table) <= classes
+    suppliers = {s.name for s in scenario.suppliers}
+    for supplier in scenario.suppliers:
+        assert set(supplier.products) <= set(scenario.catalog.interceptors)
+    for event in scenario.timeline:
+        if isinstance(event, Pause | SupplierRate | SupplierRamp):
+            assert event.supplier in suppliers
+        if isinstance(event, SupplierRate | SupplierRamp | KillProbabilityChange):
+            assert event.interceptor in scenario.catalog.interceptors
+        if isinstance(event, AttackerRate | AttackerRamp):
+            assert event.threat in classes
+        if isinstance(event, KillProbabilityChange):
+            assert event.threat in classes | set(scenario.catalog.families)
+        if isinstance(event, ForceChange | ForceRamp):
+            assert event.type in scenario.catalog.battery_types
