@@ -21,8 +21,8 @@ from model.timeline import (
     AttackerRate,
     ForceChange,
     ForceRamp,
-    KillProbabilityChange,
     IntelPause,
+    KillProbabilityChange,
     NewBattery,
     Pause,
     PauseProcess,
@@ -207,9 +207,10 @@ def check_references(s: Scenario) -> list[Problem]:
 
     for i, event in enumerate(s.timeline):
         if isinstance(event, NewBattery | Procurement):
-            for k, b in enumerate([event] if isinstance(event, NewBattery) else event.batteries):
+            for b in [event] if isinstance(event, NewBattery) else event.batteries:
                 if b.doctrine is not None and b.type in cat.battery_types:
-                    carriers.setdefault(b.doctrine, []).append((f"timeline[{i}]", cat.battery_types[b.type].interceptors))
+                    carriers.setdefault(b.doctrine, []).append((f"timeline[{i}]",
+                                                                cat.battery_types[b.type].interceptors))
     for name, uses in carriers.items():
         doctrine = cat.doctrines.get(name)
         for threat, order in (doctrine.preference.items() if doctrine else []):
