@@ -41,15 +41,21 @@ class ThreatClass(Params):
 class RaidTiming(Params):
     """How long a wave of the night lasts: a stream of launches leaves at a finite rate.
 
-    A wave of n air-breathing threats lasts n / `launches_per_hour` hours, at
-    least `min_hours` and at most `max_hours` (drones fly 3-8 hours over
-    Ukraine, validation.md). A battery with `engagement_hours` set engages
+    A wave of n threats (every class in it) lasts n / `launches_per_hour`
+    hours, at least `min_hours` and at most `max_hours` (drones fly 3-8 hours
+    over Ukraine, validation.md). A battery with `engagement_hours` set engages
     that many hours' worth of targets per channel (see `BatteryType`).
     """
 
     launches_per_hour: PositiveFloat = Field(60.0, description="Threats a night's stream brings per hour.")
     min_hours: PositiveFloat = Field(1.0, description="Shortest wave, in hours.")
     max_hours: PositiveFloat = Field(8.0, description="Longest wave, in hours.")
+
+    def problems(self, path: str) -> list[tuple[str, object, str]]:
+        """Checks across fields, each reported at its own key: (key path, value, what is wrong)."""
+        if self.min_hours > self.max_hours:
+            return [(f"{path}.max_hours", self.max_hours, f"below min_hours ({self.min_hours})")]
+        return []
 
 
 class RoutineNights(Params):
@@ -168,7 +174,7 @@ class AttackerParams(Params):
 
     def problems(self, path: str) -> list[tuple[str, object, str]]:
         """Checks across fields, each reported at its own key: (key path, value, what is wrong)."""
-        found = self.salvo.problems(f"{path}.salvo")
+        found = self.salvo.problems(f"{path}.salvo") + self.timing.problems(f"{path}.timing")
         if self.mode == "replay" and self.replay is None:
             found.append((f"{path}.replay", None, "mode = \"replay\" needs a [attacker.replay] table with its file"))
         lengths = {len(shares) for shares in self.waves.values()}

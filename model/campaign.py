@@ -16,7 +16,7 @@ from mesa.time import Priority, Schedule
 from agents import Attacker, DefendedSite, DefenderBattery, Supplier
 from model.air_defence import AirDefence
 from model.families import members
-from model.geometry import route_weights, routes_in_range
+from model.geometry import routes_in_range
 from model.ledger import Ledger
 from model.loading import ScenarioError
 from model.observed import decoy_class, load_observed
@@ -98,20 +98,31 @@ class AirCampaign(Model):
     def _aim(self) -> np.ndarray:
         """The attacker's weight on each route by class: its targeting rule, within each class's range.
 
-        What it can see: sites and batteries. Returns (classes, routes), each
-        class's row summing to 1 over the routes it reaches (0 if it reaches none).
+        What it can see: sites and batteries. A site's weight (value**concentration,
+        or 1 for `spread`) is split evenly over the launch areas from which the
+        class reaches it; `thinnest` then divides by one plus the batteries that
+        would meet the class on the route (those defending the site, for a
+        ballistic class). Returns (classes, routes), each row summing to 1 (0 if
+        the class reaches no site).
         """
         attacker = self.config.attacker
-        if attacker.targeting == "spread":
-            weights = route_weights(self.route_site, self.site_values, 0.0)
-        else:
-            weights = route_weights(self.route_site, self.site_values, attacker.concentration)
+        concentration = 0.0 if attacker.targeting == "spread" else attacker.concentration
+        site_weight = np.power(self.site_values.astype(float), concentration)
+        if site_weight.sum() <= 0:
+            site_weight = np.ones_like(site_weight)
+        open_routes = self.route_open.T.astype(float)  # (classes, routes)
+        reach = np.zeros((open_routes.shape[0], len(site_weight)))
+        for c in range(len(reach)):
+            reach[c] = np.bincount(self.route_site, open_routes[c], minlength=len(site_weight))
+        per_route = site_weight[None, self.route_site] / np.maximum(reach[:, self.route_site], 1.0) * open_routes
         if attacker.targeting == "thinnest":
-            defenders = (self.air_defence.layers >= 0).sum(axis=1)
-            weights = weights / (1.0 + defenders)
-        by_class = np.where(self.route_open.T, weights[None, :], 0.0)
-        total = by_class.sum(axis=1, keepdims=True)
-        return np.divide(by_class, total, out=np.zeros_like(by_class), where=total > 0)
+            defence = self.air_defence
+            along = (defence.layers >= 0).sum(axis=1)  # (routes,)
+            at_site = (defence.terminal >= 0).sum(axis=1)[self.route_site]
+            defenders = np.where(defence.is_ballistic[:, None], at_site[None, :], along[None, :])
+            per_route = per_route / (1.0 + defenders)
+        total = per_route.sum(axis=1, keepdims=True)
+        return np.divide(per_route, total, out=np.zeros_like(per_route), where=total > 0)
 
     def _replayed_nights(self) -> np.ndarray | None:
         """In replay mode, the observed launches of every night by the catalog's classes; else None."""
@@ -271,10 +282,11 @@ class AirCampaign(Model):
     def _strike_batteries(self, d: int, night: np.ndarray) -> None:
         """Salvo night: missiles from the ballistic stockpile at batteries; each defends itself (see BatteryStrikes)."""
         rule = self.config.attacker.battery_strikes
-        threat = int(np.flatnonzero(self.air_defence.is_ballistic)[0])
+        ballistic = np.flatnonzero(self.air_defence.is_ballistic)
         for _ in range(rule.missiles):
             targets = [b for b in self.agents_by_type.get(DefenderBattery, [])
                        if b.type_name in rule.types and self.air_defence.active[b.index]]
+            threat = int(ballistic[np.argmax(self.attacker.stockpile[ballistic])])  # the one it holds most of
             if not targets or self.attacker.stockpile[threat] <= 0:
                 return
             battery = targets[int(self.rng.integers(len(targets)))]

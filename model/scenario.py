@@ -15,7 +15,7 @@ from agents.battery import BatteryPlacement, BatteryType, Doctrine, InterceptorT
 from agents.params import Cell, NonNegativeInt, Params, PositiveFloat, PositiveInt
 from agents.site import SiteParams
 from agents.supplier import SupplierParams
-from model.families import family_of, members
+from model.families import count_class, family_of, members
 from model.timeline import (
     AttackerRamp,
     AttackerRate,
@@ -319,7 +319,11 @@ def check_references(s: Scenario) -> list[Problem]:
 def _out_of_range(s: Scenario) -> list[Problem]:
     """Classes the attacker launches that no launch area can reach any site with (their `range_km`)."""
     a = s.attacker
-    launched = {**a.routine.mean, **a.salvo.missiles, **a.salvo.swarm_mix}
+    launched: dict[str, float] = {}
+    for table in (a.routine.mean, a.salvo.missiles, a.salvo.swarm_mix):
+        for key, value in table.items():
+            name = count_class(key, s.catalog.threats, s.catalog.families)
+            launched[name] = launched.get(name, 0.0) + value
     nearest = min(((x - sx) ** 2 + (y - sy) ** 2) ** 0.5 * s.grid.cell_km
                   for x, y in s.grid.launch_areas for sx, sy in (site.cell for site in s.sites))
     found = []

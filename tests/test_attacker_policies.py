@@ -196,9 +196,16 @@ def in_range(campaign: AirCampaign) -> np.ndarray:
     return km[None, :] <= ranges[:, None] + 1e-9
 
 
-def aimed(campaign: AirCampaign, weights: np.ndarray) -> np.ndarray:
-    """(classes, routes): `weights` by route on the routes each class reaches, each row summing to 1 (0: none)."""
-    rows = np.where(in_range(campaign), weights[None, :], 0.0)
+def aimed(campaign: AirCampaign, site_weight, defenders=None) -> np.ndarray:
+    """(classes, routes) by hand: each site's weight split evenly over the launch areas from which the class
+    reaches it, divided by 1 + the defenders on the route (`thinnest`), each row summing to 1 (0: none)."""
+    reach = in_range(campaign)
+    rows = np.zeros(reach.shape)
+    for c in range(reach.shape[0]):
+        for r, site in enumerate(campaign.route_site):
+            if reach[c, r]:
+                areas = sum(bool(reach[c, q]) for q, other in enumerate(campaign.route_site) if other == site)
+                rows[c, r] = site_weight[site] / areas / (1.0 + (defenders[r] if defenders is not None else 0.0))
     total = rows.sum(axis=1, keepdims=True)
     return np.divide(rows, total, out=np.zeros_like(rows), where=total > 0)
 
@@ -216,8 +223,11 @@ def test_spread_targeting_gives_every_site_the_same_share():
     assert n_sites == 10 and len(set(campaign.site_values)) > 1
     assert in_range(campaign)[DRONE].all() and not in_range(campaign).all()  # s300, kh31, ... reach only some
     np.testing.assert_allclose(site_shares(campaign), 1.0 / n_sites)
-    np.testing.assert_allclose(campaign.attacker._route_weights,
-                               aimed(campaign, np.full(len(campaign.route_site), 1.0 / len(campaign.route_site))))
+    np.testing.assert_allclose(campaign.attacker._route_weights, aimed(campaign, np.ones(n_sites)))
+    for c in range(len(CLASSES)):  # every class shares its raids evenly over the sites it reaches
+        shares = site_shares(campaign, CLASSES[c])
+        reached = shares > 0
+        np.testing.assert_allclose(shares[reached], 1.0 / reached.sum())
 
 
 def test_value_targeting_weights_sites_by_value_to_the_concentration():
@@ -225,7 +235,7 @@ def test_value_targeting_weights_sites_by_value_to_the_concentration():
     values = campaign.site_values
     by_value = route_weights(campaign.route_site, values, 2.0)
     np.testing.assert_allclose(campaign.attacker._route_weights[DRONE], by_value)  # drones reach every route
-    np.testing.assert_allclose(campaign.attacker._route_weights, aimed(campaign, by_value))
+    np.testing.assert_allclose(campaign.attacker._route_weights, aimed(campaign, values**2))
     np.testing.assert_allclose(site_shares(campaign), values**2 / (values**2).sum())
     assert site_shares(campaign)[0] == pytest.approx(100 / 267)  # Kyiv: 10**2 over the sum of squared values
 
@@ -253,9 +263,10 @@ def test_thinnest_targeting_divides_value_by_the_batteries_covering_each_route(t
     # by hand: A 1**2 / 10 / 2 per route / (1 + 0) = 0.05; B 3**2 / 10 / 2 per route / (1 + 2) = 0.15
     a, b = 0.1 / 2 / 1, 0.9 / 2 / 3
     np.testing.assert_allclose(campaign.attacker._route_weights[DRONE], np.array([a, a, b, b]) / (2 * a + 2 * b))
+    # kh59 reaches A from one launch area only, which takes A's whole weight
     np.testing.assert_allclose(campaign.attacker._route_weights[CLASSES.index("kh59")],
-                               np.array([a, 0, b, b]) / (a + 2 * b))
-    np.testing.assert_allclose(campaign.attacker._route_weights, aimed(campaign, np.array([a, a, b, b])))
+                               np.array([2 * a, 0, b, b]) / (2 * a + 2 * b))
+    np.testing.assert_allclose(campaign.attacker._route_weights, aimed(campaign, [1.0, 9.0], [0, 0, 2, 2]))
     np.testing.assert_allclose(site_shares(campaign), [0.25, 0.75])
 
 
@@ -270,7 +281,7 @@ def test_thinnest_targeting_re_aims_when_a_battery_arrives(tiny):
     assert not np.allclose(before, after)
     np.testing.assert_allclose(site_shares(campaign), [1 / 7, 6 / 7])
     np.testing.assert_allclose(after[DRONE], np.array([0.025, 0.025, 0.15, 0.15]) / 0.35)
-    np.testing.assert_allclose(after, aimed(campaign, np.array([0.025, 0.025, 0.15, 0.15])))
+    np.testing.assert_allclose(after, aimed(campaign, [1.0, 9.0], [1, 1, 2, 2]))
 
 
 def test_value_targeting_does_not_follow_arriving_batteries(tiny):

@@ -3,9 +3,11 @@
 Scenarios are drawn as plain dicts, valid by construction, and built with
 `build_scenario`. Each is run with a drawn seed; the daily table must balance:
 threats (launched = neutralised + leaked, neutralised = shot down + lost to
-EW, per class and per family; EW never stops a ballistic missile), interceptors (initial + dispatched + added with batteries = fired +
-stock + in transit + held), and nothing is ever negative. The same seed must
-give the same table.
+EW, per class and per family; EW never stops a ballistic missile),
+interceptors (initial + dispatched + added with batteries = fired + stock +
+in transit + held), and nothing is ever negative. The same seed must give the
+same table. Tables may name families as well as classes (subtypes), and the
+attacker launches only classes that reach some site.
 """
 
 import copy
@@ -211,7 +213,7 @@ def suppliers(draw, k: int) -> dict:
         "theatre_share": draw(probability),
         "lead_time_days": draw(st.integers(0, 20)),
         "ship_every_days": draw(st.integers(1, 30)),
-        "allocation": draw(st.sampled_from(["proportional", "lowest_stock_first"])),
+        "allocation": draw(st.sampled_from(["proportional", "lowest_stock_first", "by_site_value", "by_threat"])),
     }
 
 
