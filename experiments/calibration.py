@@ -101,13 +101,46 @@ def load_calibration_spec(source: str | Path = "defender") -> CalibrationSpec:
     return spec
 
 
+class PeriodError(ValueError):
+    """A period a scenario cannot serve: it starts before the scenario does."""
+
+
 def replay_data(raw: dict, data: str | Path, start: date, end: date, mapping: str | None = None) -> dict:
-    """Scenario data set to replay `data` from `start` to `end` (its timeline must fit in the period)."""
+    """Scenario data set to replay `data` up to `end`, from the scenario's own start: the state is carried.
+
+    A period that starts after the scenario's start still runs from the
+    scenario's start (stocks, force and pauses carried to the period; only the
+    period is scored: see `in_period`). One that ends after the scenario's end
+    extends it: nothing more happens on its timeline, so supply rates and the
+    force stay as they stood on its last day (`extension_note` says so). One
+    that starts before the scenario is refused.
+    """
+    if start < raw["start"]:
+        raise PeriodError(f"--period starts on {start}, before the scenario's start ({raw['start']}): a run "
+                          f"carries its state from the scenario's start, so pick a scenario that starts by then")
     replay = {"file": str(Path(data).resolve())}
     if mapping:
         replay["mapping"] = str(Path(mapping).resolve())
     attacker = {**raw["attacker"], "mode": "replay", "replay": {**raw["attacker"].get("replay", {}), **replay}}
-    return {**raw, "start": start, "end": end, "attacker": attacker}
+    return {**raw, "end": end, "attacker": attacker}
+
+
+def extension_note(raw: dict, start: date, end: date) -> str | None:
+    """How a run is carried to `start`, or extended past the scenario's end to `end`, in one sentence (or None)."""
+    notes = []
+    if start > raw["start"]:
+        notes.append(f"the run starts on the scenario's start, {raw['start']}, and carries its stocks, force and "
+                     f"pauses to {start}; only {start} to {end} is scored")
+    if end > raw["end"]:
+        notes.append(f"the scenario ends on {raw['end']}; the run goes on to {end} with the supply rates, force and "
+                     f"kill probabilities of that day (its timeline has nothing later)")
+    return "; ".join(notes) or None
+
+
+def in_period(daily: pd.DataFrame, start: date, end: date) -> pd.DataFrame:
+    """The rows of a daily table from `start` to `end` (both included): what is scored."""
+    dates = pd.to_datetime(daily["date"])
+    return daily[(dates >= pd.Timestamp(start)) & (dates <= pd.Timestamp(end))]
 
 
 def _family_members(campaign: AirCampaign) -> dict[str, list[str]]:
@@ -140,9 +173,15 @@ def _monthly_from_daily(daily: pd.DataFrame, families: dict[str, list[str]]) -> 
     return pd.concat(rows, ignore_index=True)[["month", "class", "launched", "neutralised"]]
 
 
-def monthly_counts(campaign: AirCampaign) -> pd.DataFrame:
-    """A finished run's launched and neutralised counts per month and fitted class (drones with decoys)."""
-    return _monthly_from_daily(campaign.daily(), _family_members(campaign))
+def monthly_counts(campaign: AirCampaign, period: tuple[date, date] | None = None) -> pd.DataFrame:
+    """A finished run's launched and neutralised counts per month and fitted class (drones with decoys).
+
+    With `period`, only its days count (a run carried from an earlier start).
+    """
+    daily = campaign.daily()
+    if period is not None:
+        daily = in_period(daily, *period)
+    return _monthly_from_daily(daily, _family_members(campaign))
 
 
 def month_days(start: date, end: date) -> pd.DataFrame:
@@ -202,6 +241,7 @@ class Objective:
     observed: pd.DataFrame
     targets: dict[str, float]
     seeds: list[int]
+    period: tuple[date, date] | None = None
 
     def values(self, x) -> dict:
         """Parameter values (integer parameters rounded) from a vector in their own units."""
@@ -214,7 +254,7 @@ class Objective:
         """Monthly shares pooled over the replications: neutralised / launched, both summed over runs."""
         raw = with_values(self.base, {p.name: p.paths for p in self.parameters}, self.values(x))
         scenario = build_scenario(raw, self.source)
-        tables = [monthly_counts(AirCampaign(scenario, rng=seed).run()) for seed in self.seeds]
+        tables = [monthly_counts(AirCampaign(scenario, rng=seed).run(), self.period) for seed in self.seeds]
         pooled = pd.concat(tables).groupby(["month", "class"], sort=True)[["launched", "neutralised"]].sum()
         pooled["share"] = pooled["neutralised"] / pooled["launched"].where(pooled["launched"] > 0)
         return pooled.reset_index()
@@ -285,7 +325,7 @@ def objective_for(spec: CalibrationSpec, data: str | Path, period: tuple[date, d
     if observed.empty:
         raise ValueError(f"{data} has no reports with known outcomes between {period[0]} and {period[1]}")
     seeds = [replication_seed(spec.root_seed, r) for r in range(spec.replications)]
-    return Objective(raw, source, list(spec.parameters), observed, dict(spec.targets), seeds)
+    return Objective(raw, source, list(spec.parameters), observed, dict(spec.targets), seeds, tuple(period))
 
 
 def calibrate(data: str | Path, period: tuple[date, date], spec: CalibrationSpec | str | Path = "defender", *,
@@ -414,6 +454,8 @@ class Validation:
     reference: tuple[date, date] | None = None
     notes: list[str] = field(default_factory=list)
     """What the last-month guess did with each class's first scored month."""
+    caveats: list[str] = field(default_factory=list)
+    """How the run was carried to the period or past the scenario's end, and models the mapping did not know."""
 
 
 def _previous_month(month: str) -> str:
@@ -534,6 +576,7 @@ def validate(data: str | Path, scenario: str | Path, period: tuple[date, date], 
     reference = tuple(reference) if reference is not None else tuple(period)
     base, source = scenario_data(scenario)
     built = build_scenario(replay_data(base, data, *period, mapping), source)
+    carried = extension_note(base, *period)
     observed = observed_shares(data, *period, mapping)
     if observed.empty:
         raise ValueError(f"{data} has no reports with known outcomes between {period[0]} and {period[1]}")
@@ -545,7 +588,7 @@ def validate(data: str | Path, scenario: str | Path, period: tuple[date, date], 
     runs, nights = [], []
     for r in tqdm(range(replications), desc="validating", unit="run", disable=not progress):
         campaign = AirCampaign(built, rng=replication_seed(root_seed, r)).run()
-        daily, families = campaign.daily(), _family_members(campaign)
+        daily, families = in_period(campaign.daily(), *period), _family_members(campaign)
         runs.append(_monthly_from_daily(daily, families).assign(replication=r))
         nights.append(_drone_nights(daily, families["drone"]).assign(replication=r))
     runs = pd.concat(runs, ignore_index=True)
@@ -571,8 +614,12 @@ def validate(data: str | Path, scenario: str | Path, period: tuple[date, date], 
     kills = pd.DataFrame({"month": ballistic["month"].to_numpy(),
                           "observed": ballistic["observed_neutralised"].to_numpy(float),
                           "simulated": simulated_kills.reindex(ballistic["month"]).to_numpy(float)})
+    caveats = [carried] if carried else []
+    if attacks.unknown_models:
+        caveats.append("weapon models the mapping does not know, counted as other and not flown: "
+                       + ", ".join(f"{name} ({count:g})" for name, count in attacks.unknown_models.items()))
     return Validation(table, errors, replications, skill, bins, kills,
-                      _correlation(kills["observed"], kills["simulated"]), tuple(period), reference, notes)
+                      _correlation(kills["observed"], kills["simulated"]), tuple(period), reference, notes, caveats)
 
 
 def skill_table(skill: pd.DataFrame) -> pd.DataFrame:

@@ -20,6 +20,7 @@ import sys
 from pathlib import Path
 
 from model import AirCampaign, ScenarioError, builtin_scenarios, load_scenario
+from model.families import headings
 
 HEADLINES = (
     ("launched", "launched"),
@@ -54,7 +55,7 @@ def _run(args) -> int:
     check_output_folder(out, identity, args.force)
     campaign = AirCampaign(scenario, rng=args.seed).run(args.days)
     summary = campaign.summary()
-    _print_summary(scenario.name, args.seed, summary, campaign.air_defence.class_names)
+    _print_summary(scenario.name, args.seed, summary, headings(scenario.catalog.threats))
     paths = write_run(campaign, out, identity)
     print("wrote " + ", ".join(str(p) for p in paths.values()))
     return 0
@@ -141,6 +142,8 @@ def _validate(args) -> int:
     out = Path(args.out)
     result = validate(args.data, args.scenario, period, replications=args.replications, mapping=args.mapping,
                       reference=reference)
+    for caveat in result.caveats:
+        print(f"note: {caveat}")
     table = result.table
     shares = ("observed", "simulated", "sim_q05", "sim_q95", "obs_q05", "obs_q95", "error")
     print(table.assign(**{c: table[c].round(3) for c in shares})

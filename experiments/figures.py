@@ -24,10 +24,11 @@ def _columns(daily: pd.DataFrame, prefix: str) -> list[str]:
     return [c for c in daily.columns if c.startswith(prefix)]
 
 
-def campaign_figure(daily: pd.DataFrame, title: str = "") -> Figure:
+def campaign_figure(daily: pd.DataFrame, title: str = "", classes: list[str] | None = None) -> Figure:
     """Two panels over the campaign's dates: theatre stock by interceptor type, and leakers by class.
 
-    Leakers are shown as a 7-day rolling mean; supplier pauses are shaded on both panels.
+    Leakers are shown as a 7-day rolling mean for `classes` (default: every `leaked_` column; a run passes
+    its families, `model.families.headings`); supplier pauses are shaded on both panels.
     """
     fig, (stock_ax, leak_ax) = new_figure(2, 1, figsize=(11, 7.5), sharex=True, layout="constrained")
     for column in _columns(daily, "stock_"):
@@ -35,7 +36,8 @@ def campaign_figure(daily: pd.DataFrame, title: str = "") -> Figure:
     stock_ax.set_yscale("symlog", linthresh=10)
     stock_ax.set_ylabel("interceptors in stock (rounds, theatre total)")
     stock_ax.set_title("Interceptor stock by type")
-    for column in _columns(daily, "leaked_"):
+    leaked = _columns(daily, "leaked_") if classes is None else [f"leaked_{c}" for c in classes]
+    for column in leaked:
         leak_ax.plot(daily["date"], daily[column].rolling(7, min_periods=1).mean(),
                      label=column.removeprefix("leaked_"))
     leak_ax.set_ylabel("leakers per night (7-day mean)")

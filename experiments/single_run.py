@@ -14,6 +14,7 @@ import matplotlib.pyplot as plt
 
 from experiments.figures import campaign_figure
 from model import AirCampaign, Scenario
+from model.families import headings
 
 OUTPUT_FILES = ("daily.csv", "summary.json", "campaign.png")
 
@@ -50,7 +51,8 @@ def write_run(campaign: AirCampaign, out: Path, identity: dict) -> dict[str, Pat
     summary = {key: _json_safe(value) for key, value in campaign.summary().items()}
     payload = {"run": identity, "summary": summary}
     paths["summary.json"].write_text(json.dumps(payload, indent=2, default=str) + "\n")
-    fig = campaign_figure(daily, f"{campaign.config.name}, seed {identity.get('seed')}")
+    fig = campaign_figure(daily, f"{campaign.config.name}, seed {identity.get('seed')}",
+                          headings(campaign.config.catalog.threats))
     fig.savefig(paths["campaign.png"], dpi=120)
     plt.close(fig)
     return paths

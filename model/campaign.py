@@ -72,6 +72,7 @@ class AirCampaign(Model):
                           for k, p in enumerate(scenario.suppliers)}
         self._open_ledger()
         self.timeline: list[ScheduledAction] = []
+        self._before_start: list[ScheduledAction] = []
         self._warning_losses: list[IntelPause] = []
         schedule_timeline(self)
         if scenario.relocation is not None:
@@ -274,10 +275,26 @@ class AirCampaign(Model):
             self.schedule_event(action, at=day + 0.5, priority=priority)
 
     def plan(self, day: int, description: str, action, *args) -> None:
-        """Put one timeline action on the calendar (kept alive in `timeline`: Mesa holds callbacks weakly)."""
+        """Put one timeline action on the calendar (kept alive in `timeline`: Mesa holds callbacks weakly).
+
+        An action dated before the start acts before the first night (see `schedule_before_start`).
+        """
         scheduled = ScheduledAction(day, description, action, *args)
         self.timeline.append(scheduled)
-        self.schedule_on_day(scheduled.fire, day, Priority.HIGH)
+        if day < 0:
+            self._before_start.append(scheduled)
+        else:
+            self.schedule_on_day(scheduled.fire, day, Priority.HIGH)
+
+    def schedule_before_start(self) -> None:
+        """Actions dated before the start, in date order, before the first night: the state they made holds.
+
+        (A scenario that extends baseline-2025 from July starts with the force
+        build-up, the pauses and the upgrades of the first half already in place.)
+        """
+        for scheduled in sorted(self._before_start, key=lambda action: action.day):
+            self.schedule_on_day(scheduled.fire, 0, Priority.HIGH)
+        self._before_start = []
 
     def _strike_batteries(self, d: int, night: np.ndarray) -> None:
         """Salvo night: missiles from the ballistic stockpile at batteries; each defends itself (see BatteryStrikes)."""

@@ -33,6 +33,12 @@ def members(threats: dict) -> dict[str, list[str]]:
     return out
 
 
+def headings(threats: dict) -> list[str]:
+    """What a summary or figure shows first: classes that are their own family, then each family of subtypes."""
+    groups = members(threats)
+    return [name for name in groups if name in threats] + [name for name in groups if name not in threats]
+
+
 def classes_of(name: str, threats: dict) -> list[str]:
     """The classes a key stands for in a table of properties or a list: itself, or its family's members."""
     if name in threats:

@@ -136,10 +136,6 @@ def check_references(s: Scenario) -> list[Problem]:
         if x >= s.grid.width or y >= s.grid.height:
             problems.append((path, list(cell), f"off the {s.grid.width}x{s.grid.height} grid"))
 
-    def in_calendar(when, path):
-        """Timeline dates may lie past the end (those events never come); before the start they are an error."""
-        if when < s.start:
-            problems.append((path, when, f"before the scenario's start, {s.start}"))
 
     groups = members(cat.threats)
     kinds = set(cat.threats) | set(cat.families)
@@ -241,23 +237,18 @@ def check_references(s: Scenario) -> list[Problem]:
         path = f"timeline[{i}]"
         if isinstance(event, Pause):
             need(event.supplier, suppliers, f"{path}.supplier", "supplier")
-            in_calendar(event.start, f"{path}.start")
             if event.end is not None and event.days is not None:
                 problems.append((f"{path}.days", event.days, "give the pause an end or a length in days, not both"))
             elif event.end is not None and event.end < event.start:
                 problems.append((f"{path}.end", event.end, f"the pause ends before it starts ({event.start})"))
         elif isinstance(event, NewBattery):
             placement(event, path)
-            in_calendar(event.date, f"{path}.date")
         elif isinstance(event, IntelPause):
-            in_calendar(event.start, f"{path}.start")
             if event.end is not None and event.days is not None:
                 problems.append((f"{path}.days", event.days, "give the pause an end or a length in days, not both"))
             elif event.end is not None and event.end < event.start:
                 problems.append((f"{path}.end", event.end, f"the pause ends before it starts ({event.start})"))
         elif isinstance(event, SupplierRamp | AttackerRamp):
-            in_calendar(event.start, f"{path}.start")
-            in_calendar(event.end, f"{path}.end")
             if event.end < event.start:
                 problems.append((f"{path}.end", event.end, f"the ramp ends before it starts ({event.start})"))
             if isinstance(event, SupplierRamp):
@@ -268,21 +259,16 @@ def check_references(s: Scenario) -> list[Problem]:
         elif isinstance(event, ForceChange | ForceRamp):
             need(event.type, cat.battery_types, f"{path}.type", "battery type")
             if isinstance(event, ForceChange):
-                in_calendar(event.date, f"{path}.date")
                 if event.capacity_factor is None and event.ew_factor is None:
                     problems.append((path, event.note or event.date, "changes nothing: give capacity_factor or "
                                                                      "ew_factor"))
             else:
-                in_calendar(event.start, f"{path}.start")
-                in_calendar(event.end, f"{path}.end")
                 if event.end < event.start:
                     problems.append((f"{path}.end", event.end, f"the ramp ends before it starts ({event.start})"))
         elif isinstance(event, KillProbabilityChange):
-            in_calendar(event.date, f"{path}.date")
             need(event.interceptor, cat.interceptors, f"{path}.interceptor", "interceptor type")
             need(event.threat, kinds, f"{path}.threat", "threat class or family")
         elif isinstance(event, Procurement):
-            in_calendar(event.date, f"{path}.date")
             need(event.supplier, suppliers, f"{path}.supplier", "supplier")
             keys(event.interceptors, cat.interceptors, f"{path}.interceptors", "interceptor type")
             if event.budget_usd > 0:
@@ -297,7 +283,6 @@ def check_references(s: Scenario) -> list[Problem]:
                 problems.append((path, event.note or event.date, "names nothing to buy: give interceptors, a "
                                                                  "budget_interceptor or batteries"))
         else:
-            in_calendar(event.date, f"{path}.date")
             if isinstance(event, SupplierRate):
                 need(event.supplier, suppliers, f"{path}.supplier", "supplier")
                 need(event.interceptor, cat.interceptors, f"{path}.interceptor", "interceptor type")

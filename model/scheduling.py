@@ -1,7 +1,8 @@
 """The scenario's timeline, put on the campaign's calendar: one place for what each kind of event does.
 
 Every event becomes one or more `ScheduledAction`s (bound methods of the
-campaign or its agents), acting before the raid of their day.
+campaign or its agents), acting before the raid of their day; those dated
+before the scenario's start act, in date order, before its first night.
 """
 
 import numpy as np
@@ -120,3 +121,4 @@ def schedule_timeline(campaign) -> None:
         for start, end in draw_pauses(process, campaign.horizon, campaign.rng):
             campaign.plan(start, f"drawn pause of {process.supplier}", supplier.pause)
             campaign.plan(end, f"end of drawn pause of {process.supplier}", supplier.resume)
+    campaign.schedule_before_start()

@@ -33,6 +33,7 @@ from experiments.calibration import (
     CalibrationSpec,
     calibrate,
     calibrated_scenario_text,
+    in_period,
     mean_absolute_errors,
     month_days,
     monthly_counts,
@@ -93,7 +94,8 @@ def synthetic(tmp_path_factory):
     launches = _write_reports(folder / "launches.csv")  # destroyed unknown: only to drive the truth run
     raw, source = scenario_data(base)
     truth_raw = with_values(replay_data(raw, launches, START, END), PATHS, TRUTH)
-    daily = AirCampaign(build_scenario(truth_raw, source), rng=DATA_SEED).run().daily()
+    daily = in_period(AirCampaign(build_scenario(truth_raw, source), rng=DATA_SEED).run().daily(), START, END)
+    daily = daily.reset_index(drop=True)  # the run starts with baseline-2025 on 1 January, carrying its state
     destroyed = {"Shahed-136/131": (daily["neutralised_drone"] + daily["neutralised_decoy"]).tolist(),
                  "Kalibr": daily["neutralised_cruise"].tolist(),
                  "Iskander-M": daily["neutralised_ballistic"].tolist()}
@@ -174,8 +176,12 @@ def test_calibrated_scenario_round_trips(fitted, tmp_path):
     assert interceptors["mfg_burst"].kill_probability["drone"] == pytest.approx(fitted.values["mfg_kill_drone"],
                                                                                  abs=5e-4)
     assert interceptors["mfg_burst"].kill_probability["decoy"] == interceptors["mfg_burst"].kill_probability["drone"]
-    assert interceptors["pac3_mse"].kill_probability["ballistic"] == pytest.approx(
-        fitted.values["pac3_kill_ballistic"], abs=5e-4)
+    # the family key `ballistic` reaches every ballistic class the catalog does not name itself (s300 keeps its own)
+    for name in ("iskander_m", "kinzhal", "ballistic_other"):
+        assert interceptors["pac3_mse"].kill_probability[name] == pytest.approx(
+            fitted.values["pac3_kill_ballistic"], abs=5e-4)
+    assert interceptors["pac3_mse"].kill_probability["s300"] == load_scenario(
+        "baseline-2025").catalog.interceptors["pac3_mse"].kill_probability["s300"]
     # the rest comes from the base scenario: its Patriot magazines, baseline's sites
     assert scenario.catalog.battery_types["patriot"].magazine["pac3_mse"] == 600
     assert len(scenario.sites) == len(load_scenario("baseline-2025").sites)
@@ -208,8 +214,27 @@ def test_validate_with_the_true_scenario(synthetic):
 
 def test_validate_refuses_a_period_without_outcomes(synthetic):
     with pytest.raises(ValueError, match="no reports with known outcomes"):
+        validate(synthetic["data"], synthetic["true"], (date(2025, 12, 1), date(2025, 12, 31)), replications=1,
+                 progress=False)
+
+
+def test_validate_refuses_a_period_before_the_scenario_starts(synthetic):
+    with pytest.raises(ValueError, match=r"--period starts on 2024-01-01, before the scenario's start \(2025-01-01\)"):
         validate(synthetic["data"], synthetic["true"], (date(2024, 1, 1), date(2024, 1, 31)), replications=1,
                  progress=False)
+
+
+def test_a_later_period_carries_the_state_from_the_scenario_start(synthetic):
+    """April-May, scored from a run that started on 1 January: the same April and May as in the March-May run
+    (the same run: same start, end and seeds), and the note says how the run was carried."""
+    later = (date(2025, 4, 1), END)
+    alone = validate(synthetic["data"], synthetic["true"], later, replications=2, progress=False)
+    whole = validate(synthetic["data"], synthetic["true"], PERIOD, replications=2, progress=False)
+    assert set(alone.table["month"]) == {"2025-04", "2025-05"}
+    same = whole.table[whole.table["month"] != "2025-03"].reset_index(drop=True)
+    np.testing.assert_allclose(alone.table["simulated"], same["simulated"])
+    assert any("carries its stocks, force and pauses to 2025-04-01" in c for c in alone.caveats)
+    assert any("carries its stocks" in c for c in whole.caveats)  # March starts after baseline's 1 January
 
 
 # ---------------------------------------------------------------- the command line

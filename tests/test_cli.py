@@ -7,6 +7,7 @@ import pytest
 from experiments.cli import main
 from experiments.figures import campaign_figure, pause_periods
 from model import AirCampaign, load_scenario
+from model.families import headings
 
 
 def test_run_writes_daily_summary_and_figure(tmp_path, capsys):
@@ -60,8 +61,9 @@ def test_another_runs_results_are_not_overwritten(tmp_path, capsys):
 
 
 def test_figure_has_stock_and_leaker_series_and_shaded_pauses():
-    daily = AirCampaign(load_scenario("historical-2025"), rng=5).run(days=100).daily()
-    fig = campaign_figure(daily)
+    scenario = load_scenario("historical-2025")
+    daily = AirCampaign(scenario, rng=5).run(days=100).daily()
+    fig = campaign_figure(daily, classes=headings(scenario.catalog.threats))
     stock_ax, leak_ax = fig.axes
     assert {line.get_label() for line in stock_ax.lines} == {
         c.removeprefix("stock_") for c in daily.columns if c.startswith("stock_")}

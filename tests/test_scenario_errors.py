@@ -12,6 +12,7 @@ from datetime import date
 from importlib import resources
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from model import AirCampaign, ScenarioError, builtin_scenarios, load_scenario
@@ -261,42 +262,55 @@ def test_an_event_after_the_scenarios_end_loads_and_never_comes(tmp_path, event)
     assert with_event.equals(without)
 
 
-def test_pause_before_the_scenario_starts(tmp_path):
+def test_an_open_pause_that_began_before_the_start_holds_deliveries_from_the_first_day(tmp_path):
+    """Entries dated before the start act before the first night: the state they made already holds."""
     text = BASE + '[[timeline]]\nevent = "pause"\nsupplier = "us-pac3"\nstart = 2024-12-01\n'
-    path = write(tmp_path, text)
-    error = load_bad(path, re.escape("timeline[0].start = datetime.date(2024, 12, 1)"),
-                     re.escape("before the scenario's start, 2025-01-01"))
-    assert problem(error)[0] == "timeline[0].start"
+    daily = AirCampaign(load_scenario(write(tmp_path, text)), rng=1).run(40).daily()
+    assert not daily["flowing_us-pac3"].any()
+    assert daily["delivered_pac3_mse"].sum() == 0 and daily["held_pac3_mse"].iloc[-1] > 0
 
 
-def test_battery_date_before_the_scenario_starts(tmp_path):
+def test_a_pause_over_before_the_start_changes_nothing(tmp_path):
+    text = BASE + '[[timeline]]\nevent = "pause"\nsupplier = "us-pac3"\nstart = 2024-11-01\nend = 2024-11-20\n'
+    paused = AirCampaign(load_scenario(write(tmp_path, text)), rng=1).run(60).daily()
+    plain = AirCampaign(load_scenario(write(tmp_path, BASE + "timeline = []\n", "plain.toml")), rng=1).run(60)
+    assert paused.equals(plain.daily())
+
+
+def test_a_battery_dated_before_the_start_is_there_on_the_first_night(tmp_path):
     text = BASE + '[[timeline]]\nevent = "battery"\ndate = 2024-12-15\ntype = "patriot"\ncell = [20, 11]\n'
-    path = write(tmp_path, text)
-    error = load_bad(path, re.escape("timeline[0].date = datetime.date(2024, 12, 15)"),
-                     re.escape("before the scenario's start, 2025-01-01"))
-    assert problem(error)[0] == "timeline[0].date"
+    campaign = AirCampaign(load_scenario(write(tmp_path, text)), rng=1)
+    before = int(campaign.air_defence.active.sum())
+    campaign.run(1)
+    assert int(campaign.air_defence.active.sum()) == before + 1
 
 
-def test_supplier_rate_date_before_the_scenario_starts(tmp_path):
-    text = (BASE + '[[timeline]]\nevent = "supplier_rate"\ndate = 2024-06-01\nsupplier = "us-pac3"\n'
-            'interceptor = "pac3_mse"\nper_day = 2.0\n')
-    path = write(tmp_path, text)
-    error = load_bad(path, re.escape("timeline[0].date = datetime.date(2024, 6, 1)"),
-                     re.escape("before the scenario's start, 2025-01-01"))
-    assert problem(error)[0] == "timeline[0].date"
-
-
-@pytest.mark.parametrize(("event", "key"), [
-    ('event = "force"\ndate = 2024-12-31\ntype = "ew"\new_factor = 0.5\n', "timeline[0].date"),
-    ('event = "force_ramp"\ntype = "ew"\nquantity = "ew"\nstart = 2024-11-01\nend = 2025-06-01\n'
-     "from_factor = 1.0\nto_factor = 0.5\n", "timeline[0].start"),
+@pytest.mark.parametrize(("event", "check"), [
+    ('event = "force"\ndate = 2024-12-31\ntype = "ew"\new_factor = 0.5\n', "ew"),
+    ('event = "force_ramp"\ntype = "mobile_fire_group"\nquantity = "capacity"\nstart = 2024-06-01\n'
+     "end = 2024-12-01\nfrom_factor = 1.0\nto_factor = 2.0\n", "capacity"),
     ('event = "kill_probability"\ndate = 2024-09-01\ninterceptor = "pac3_mse"\nthreat = "iskander_m"\n'
-     "value = 0.25\n", "timeline[0].date"),
+     "value = 0.25\n", "kill"),
+    ('event = "supplier_rate"\ndate = 2024-06-01\nsupplier = "us-pac3"\ninterceptor = "pac3_mse"\nper_day = 2.0\n',
+     "rate"),
 ])
-def test_force_and_kill_probability_events_before_the_start(tmp_path, event, key):
-    path = write(tmp_path, BASE + "[[timeline]]\n" + event)
-    error = load_bad(path, re.escape(key + " = datetime.date(2024, "), re.escape("before the scenario's start"))
-    assert problem(error)[0] == key
+def test_force_and_kill_probability_entries_before_the_start_hold_from_the_first_night(tmp_path, event, check):
+    campaign = AirCampaign(load_scenario(write(tmp_path, BASE + "[[timeline]]\n" + event)), rng=1)
+    defence = campaign.air_defence
+    catalog = campaign.config.catalog
+    campaign.run(1)
+    rows = [k for k, t in enumerate(defence._type_of) if t == {"ew": "ew", "capacity": "mobile_fire_group"}.get(
+        check, "patriot")]
+    if check == "ew":
+        np.testing.assert_allclose(defence.ew_share[rows, defence.class_names.index("drone")],
+                                   0.5 * catalog.battery_types["ew"].ew_share["drone"])
+    elif check == "capacity":
+        assert (defence.channels[rows] == 2 * catalog.battery_types["mobile_fire_group"].channels_per_wave).all()
+    elif check == "kill":
+        i, c = defence.interceptor_names.index("pac3_mse"), defence.class_names.index("iskander_m")
+        assert defence.kill_probability[i, c] == 0.25
+    else:
+        assert campaign.suppliers["us-pac3"].rate[defence.interceptor_names.index("pac3_mse")] == 2.0
 
 
 def test_end_before_start(tmp_path):
