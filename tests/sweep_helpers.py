@@ -136,7 +136,7 @@ class DeliberateFailure(ValueError):
 
 def fail_one(scenario, seed, daily_columns):
     """Raise for one run: design point (salvo_max 800, kp_ballistic 0.9), replication 1."""
-    kp = scenario.catalog.interceptors["pac3_mse"].kill_probability["ballistic"]
+    kp = scenario.catalog.interceptors["pac3_mse"].kill_probability["iskander_m"]  # the family key, resolved
     if (seed == replication_seed(ROOT_SEED, FAIL_REPLICATION) and scenario.attacker.salvo.swarm_size[1] == 800
             and kp == 0.9):
         raise DeliberateFailure("this run was made to fail")
