@@ -67,6 +67,9 @@ class RoutineNights(Params):
 
     mean: dict[str, NonNegativeFloat]
     dispersion: NonNegativeFloat = 2.0
+    reach_km: PositiveFloat | None = Field(
+        None, description="Routine nights favour near targets: a route's weight is scaled by exp(-length / reach_km) "
+                          "(None: no preference).")
 
 
 class Salvos(Params):
@@ -77,6 +80,8 @@ class Salvos(Params):
     swarm_mix: dict[str, Probability] = Field(min_length=1)
     missiles: dict[str, NonNegativeFloat] = Field(default_factory=dict)
     dispersion: NonNegativeFloat = 4.0
+    reach_km: PositiveFloat | None = Field(
+        None, description="As for routine nights: salvos' preference for near targets (None: none).")
 
     def problems(self, path: str) -> list[tuple[str, object, str]]:
         """Checks across fields, each reported at its own key: (key path, value, what is wrong)."""
@@ -106,6 +111,9 @@ class Replay(Params):
     mapping: str | None = Field(None, description="Weapon model -> class TOML; the built-in one when left out.")
     decoy_share: Probability = Field(0.38, description="Share of observed Shahed-type launches that are decoys.")
     include_regional: bool = Field(False, description="Count regional commands' rows too (they double-count).")
+    salvo_above: NonNegativeInt = Field(
+        250, description="A replayed night of more Shahed-type launches than this is a salvo: it is aimed as salvos "
+                         "are (`salvo.reach_km`) and marked in the daily `salvo` column.")
 
 
 class Adaptation(Params):
@@ -198,10 +206,13 @@ class Attacker(Agent):
     """
 
     def __init__(self, model, params: AttackerParams, threats: dict[str, ThreatClass],
-                 route_weights: np.ndarray, replay: np.ndarray | None = None) -> None:
+                 route_weights: np.ndarray, replay: np.ndarray | None = None,
+                 salvo_route_weights: np.ndarray | None = None) -> None:
         """Arm the attacker; `route_weights` (classes, routes) gives each class's share of raids on each route.
 
-        A class's row is 0 on routes beyond its range.
+        A class's row is 0 on routes beyond its range. `salvo_route_weights`, when
+        given, aims salvo nights (routine and salvo nights may favour targets at
+        different distances); otherwise salvos are aimed like routine nights.
 
         `replay` (nights, classes), when given, is launched night by night
         exactly, in place of drawn nights and salvos.
@@ -237,7 +248,10 @@ class Attacker(Agent):
                                 for name in self.class_names])
         self._wave_shares = wave_shares / wave_shares.sum(axis=1, keepdims=True)
         self._route_weights = np.zeros_like(route_weights)
-        self.set_route_weights(route_weights)
+        self._salvo_route_weights = np.zeros_like(route_weights)
+        self.set_route_weights(route_weights, salvo_route_weights)
+        self.night_was_salvo = False
+        """Whether the night last launched was a salvo (drawn, or a replayed night above `salvo_above`)."""
         self.n_routes = route_weights.shape[1]
         self.salvo_tonight = False
         self._nights = 0
@@ -261,10 +275,15 @@ class Attacker(Agent):
         self.salvo_tonight = True
         self.model.schedule_on_day(self.call_salvo, self.model.day + self._days_to_next_salvo())
 
-    def set_route_weights(self, weights: np.ndarray) -> None:
-        """Aim each class at routes in proportion to its row of `weights` (targeting that follows what it sees)."""
-        total = weights.sum(axis=1, keepdims=True)
-        np.divide(weights, total, out=self._route_weights, where=total > 0)
+    def set_route_weights(self, weights: np.ndarray, salvo_weights: np.ndarray | None = None) -> None:
+        """Aim each class at routes in proportion to its row of `weights` (targeting that follows what it sees).
+
+        `salvo_weights` aims salvo nights (None: as routine nights).
+        """
+        for given, out in ((weights, self._route_weights),
+                           (weights if salvo_weights is None else salvo_weights, self._salvo_route_weights)):
+            total = given.sum(axis=1, keepdims=True)
+            np.divide(given, total, out=out, where=total > 0)
 
     def observe(self, launched: np.ndarray, leaked: np.ndarray) -> None:
         """Remember the night's outcome by class: what was launched and what got through."""
@@ -327,13 +346,18 @@ class Attacker(Agent):
         whatever the stockpile. The returned array is reused (and overwritten) every night.
         """
         if self.replay is not None:
-            draw_raid(self._zero_mean, 0.0, self.replay[self._nights], self._unlimited, self._route_weights,
+            night = self.replay[self._nights]
+            self.night_was_salvo = bool(night[self._swarm_classes].sum() > self.params.replay.salvo_above)
+            weights = self._salvo_route_weights if self.night_was_salvo else self._route_weights
+            draw_raid(self._zero_mean, 0.0, night, self._unlimited, weights,
                       self._wave_shares, self._seeds[self._nights], self.launched, self._raid, self._by_route)
             self._nights += 1
             return self._raid
         rng = self.model.rng
         if self.params.adaptation is not None and self._nights:
             self.adapt()
+        self.night_was_salvo = self.salvo_tonight
+        weights = self._salvo_route_weights if self.salvo_tonight else self._route_weights
         if self.salvo_tonight:
             self.salvo_tonight = False
             salvo = self.params.salvo
@@ -347,7 +371,7 @@ class Attacker(Agent):
         else:
             swarm = self._no_swarm
             mean, dispersion = self._routine_mean, self.params.routine.dispersion
-        draw_raid(mean, dispersion, swarm, self.stockpile, self._route_weights, self._wave_shares,
+        draw_raid(mean, dispersion, swarm, self.stockpile, weights, self._wave_shares,
                   self._seeds[self._nights], self.launched, self._raid, self._by_route)
         self._nights += 1
         self.stockpile -= self.launched

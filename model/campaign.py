@@ -60,7 +60,7 @@ class AirCampaign(Model):
         self._build_routes()
         self._build_air_defence()
         self.attacker = Attacker(self, scenario.attacker, scenario.catalog.threats, self._aim(),
-                                 self._replayed_nights())
+                                 self._replayed_nights(), self._aim(salvo=True))
         names = self.air_defence.interceptor_names
         # (book, supplier, interceptor type): each supplier keeps its books in its own rows
         self.logistics = np.zeros((len(LOGISTICS_BOOKS), len(scenario.suppliers), len(names)), dtype=np.int64)
@@ -90,23 +90,28 @@ class AirCampaign(Model):
         ranges = np.array([t.range_km if t.range_km is not None else np.inf
                            for t in self.config.catalog.threats.values()])
         self.route_open = routes_in_range(self.route_origin, self.route_target, ranges, self.config.grid.cell_km)
+        self.route_km = np.sqrt(((self.route_target - self.route_origin) ** 2).sum(axis=1)) * self.config.grid.cell_km
+        """Length of each route, launch area to site."""
         """(routes, classes): whether the class reaches the route's target from its launch area."""
         self.night_launched = np.zeros(len(self.route_site), dtype=np.int64)
         """Threats launched last night on each route (launch area to site); for views."""
         self.night_leaked = np.zeros(len(self.route_site), dtype=np.int64)
         """Threats that got through last night on each route."""
 
-    def _aim(self) -> np.ndarray:
+    def _aim(self, salvo: bool = False) -> np.ndarray:
         """The attacker's weight on each route by class: its targeting rule, within each class's range.
 
         What it can see: sites and batteries. A site's weight (value**concentration,
         or 1 for `spread`) is split evenly over the launch areas from which the
-        class reaches it; `thinnest` then divides by one plus the batteries that
+        class reaches it; with the night kind's `reach_km` (routine or `salvo`),
+        each route's weight is then scaled by exp(-length / reach_km), so near
+        targets are favoured; `thinnest` divides by one plus the batteries that
         would meet the class on the route (those defending the site, for a
         ballistic class). Returns (classes, routes), each row summing to 1 (0 if
         the class reaches no site).
         """
         attacker = self.config.attacker
+        reach_km = (attacker.salvo if salvo else attacker.routine).reach_km
         concentration = 0.0 if attacker.targeting == "spread" else attacker.concentration
         site_weight = np.power(self.site_values.astype(float), concentration)
         if site_weight.sum() <= 0:
@@ -116,6 +121,8 @@ class AirCampaign(Model):
         for c in range(len(reach)):
             reach[c] = np.bincount(self.route_site, open_routes[c], minlength=len(site_weight))
         per_route = site_weight[None, self.route_site] / np.maximum(reach[:, self.route_site], 1.0) * open_routes
+        if reach_km is not None:
+            per_route = per_route * np.exp(-self.route_km / reach_km)[None, :]
         if attacker.targeting == "thinnest":
             defence = self.air_defence
             along = (defence.layers >= 0).sum(axis=1)  # (routes,)
@@ -195,7 +202,7 @@ class AirCampaign(Model):
         self.covered_value = self.site_values @ covers
         """Per battery row: the summed value of the defended sites whose routes it covers."""
         if getattr(self, "attacker", None) is not None and self.config.attacker.targeting == "thinnest":
-            self.attacker.set_route_weights(self._aim())
+            self.attacker.set_route_weights(self._aim(), self._aim(salvo=True))
 
     THREAT_MEMORY_DAYS = 30.0
     """Mean age, in days, of the threats `threat_to` remembers (exponential decay)."""
@@ -377,9 +384,9 @@ class AirCampaign(Model):
             raise RuntimeError(f"the campaign ended on {self.config.end}; nothing is left to step")
         d = self.days_done
         night = self._night[d]  # launched, shot down, lost to EW, leaked: by class
-        self._salvo[d] = self.attacker.salvo_tonight
         self.attacker.produce()
         raid = self.attacker.launch()
+        self._salvo[d] = self.attacker.night_was_salvo
         night[0] = self.attacker.launched
         self._book_launches(d, raid)
         self.air_defence.resolve(raid, self._night_seeds[d], night[1], night[2], night[3], self._fired[d],
