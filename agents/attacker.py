@@ -347,7 +347,7 @@ class Attacker(Agent):
         """
         if self.replay is not None:
             night = self.replay[self._nights]
-            self.night_was_salvo = bool(night[self._swarm_classes].sum() > self.params.replay.salvo_above)
+            self.night_was_salvo = bool(night[self._drone | self._decoy].sum() > self.params.replay.salvo_above)
             weights = self._salvo_route_weights if self.night_was_salvo else self._route_weights
             draw_raid(self._zero_mean, 0.0, night, self._unlimited, weights,
                       self._wave_shares, self._seeds[self._nights], self.launched, self._raid, self._by_route)

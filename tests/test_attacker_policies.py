@@ -217,8 +217,15 @@ def site_shares(campaign: AirCampaign, threat: str = "drone") -> np.ndarray:
     return np.bincount(campaign.route_site, weights, minlength=len(campaign.sites))
 
 
+def without_reach(raw: dict) -> dict:
+    """The scenario with routine nights aimed like salvos (no preference for near targets)."""
+    raw["attacker"]["routine"]["reach_km"] = None
+    return raw
+
+
 def test_spread_targeting_gives_every_site_the_same_share():
-    campaign = AirCampaign(build_scenario(short_baseline(targeting="spread", concentration=2.0)), rng=1)
+    campaign = AirCampaign(build_scenario(without_reach(short_baseline(targeting="spread", concentration=2.0))),
+                           rng=1)
     n_sites = len(campaign.sites)
     assert n_sites == 10 and len(set(campaign.site_values)) > 1
     assert in_range(campaign)[DRONE].all() and not in_range(campaign).all()  # s300, kh31, ... reach only some
@@ -231,7 +238,8 @@ def test_spread_targeting_gives_every_site_the_same_share():
 
 
 def test_value_targeting_weights_sites_by_value_to_the_concentration():
-    campaign = AirCampaign(build_scenario(short_baseline(targeting="value", concentration=2.0)), rng=1)
+    campaign = AirCampaign(build_scenario(without_reach(short_baseline(targeting="value", concentration=2.0))),
+                           rng=1)
     values = campaign.site_values
     by_value = route_weights(campaign.route_site, values, 2.0)
     np.testing.assert_allclose(campaign.attacker._route_weights[DRONE], by_value)  # drones reach every route
@@ -537,7 +545,9 @@ def test_every_attacker_option_is_reachable_from_a_sweep_spec(tmp_path):
     # a point's options act in the campaign: spread aims evenly, stockpile_and_salvo holds the swarm back
     point = {"strategy": "stockpile_and_salvo", "share": 0.9, "targeting": "spread", "strength": 2.5}
     campaign = AirCampaign(build_scenario(plan.scenario_data(point)), rng=1)
-    np.testing.assert_allclose(site_shares(campaign), 1.0 / len(campaign.sites))
+    salvo_shares = np.bincount(campaign.route_site, campaign.attacker._salvo_route_weights[DRONE],
+                               minlength=len(campaign.sites))  # routine nights favour near sites (reach_km)
+    np.testing.assert_allclose(salvo_shares, 1.0 / len(campaign.sites))
     daily = campaign.run().daily()
     assert daily.loc[~daily["salvo"], ["launched_drone", "launched_decoy"]].to_numpy().sum() == 0
 

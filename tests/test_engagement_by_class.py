@@ -204,3 +204,28 @@ def test_by_threat_sends_rounds_to_the_battery_under_attack(tiny):
     assert campaign.threat_seen[1].sum() == 0 and campaign.threat_seen[0].sum() > 0
     assert int(daily["stock_pac3_mse"].iloc[-1]) == 20 + int(daily["delivered_pac3_mse"].sum()) \
         - int(daily["fired_pac3_mse"].sum())
+
+
+# ---------------------------------------------------------------- routine nights near, salvos deep
+def test_routine_nights_favour_near_targets_by_exp_minus_length_over_reach(tiny):
+    """Near (100 km) and far (400 km) sites of equal value: with reach 200 km, routine nights put
+    e^-0.5 / (e^-0.5 + e^-2) of their raids on the near site; salvos without a reach split them evenly."""
+    two_sites(tiny)
+    tiny["attacker"]["routine"]["reach_km"] = 200.0
+    campaign = AirCampaign(build_scenario(tiny), rng=SEED)
+    drone = campaign.air_defence.class_names.index("drone")
+    near = campaign.route_site == 1
+    expected = np.exp(-0.5) / (np.exp(-0.5) + np.exp(-2.0))
+    assert campaign.attacker._route_weights[drone, near].sum() == pytest.approx(expected)
+    assert campaign.attacker._salvo_route_weights[drone, near].sum() == pytest.approx(0.5)
+
+
+def test_replayed_nights_above_the_threshold_are_salvos(tiny, tmp_path):
+    """The fixture's nights of 100, 50, 80, 120, 90, 200 and 70 Shahed-type drones: above 95, three are salvos."""
+    from test_replay import FIXTURE, _replay
+
+    raw = _replay(tiny, FIXTURE, salvo_above=95)
+    daily = AirCampaign(build_scenario(raw), rng=SEED).run().daily()
+    drones = daily["launched_drone"] + daily["launched_decoy"]
+    np.testing.assert_array_equal(daily["salvo"], drones > 95)
+    assert daily["salvo"].sum() == 3
