@@ -24,6 +24,7 @@ from mesa.visualization.utils import update_counter
 
 from agents import DefenderBattery
 from model import AirCampaign, build_scenario, scenario_data
+from model.families import headings
 
 BASE = "baseline-2025"
 PAUSED_SUPPLIER = "us-pac3"
@@ -135,8 +136,12 @@ def series_figure(model: AirCampaign) -> Figure:
     stock_ax.set_yscale("symlog", linthresh=10)
     stock_ax.set_title("Interceptor stock by type", fontsize="small")
     stock_ax.legend(fontsize="xx-small", ncols=3, loc="upper right")
-    for k, name in enumerate(model.air_defence.class_names):
-        leak_ax.plot(days, ledger["leaked"][: model.days_done, k], label=name, marker=marker)
+    leaked = ledger["leaked"][: model.days_done]
+    families = ledger.totals("leaked")
+    for name in headings(model.config.catalog.threats):  # classes of their own, then families of subtypes
+        series = families[name][: model.days_done] if name in families else \
+            leaked[:, model.air_defence.class_names.index(name)]
+        leak_ax.plot(days, series, label=name, marker=marker)
     leak_ax.set_ylabel("leakers per night")
     leak_ax.set_xlabel("day of the campaign")
     leak_ax.set_title("Threats that got through, by class", fontsize="small")
