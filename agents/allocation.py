@@ -41,19 +41,41 @@ def lowest_stock_first(rounds: int, capacity: np.ndarray, stock: np.ndarray,
                        covered_value: np.ndarray | None = None, threat: np.ndarray | None = None) -> np.ndarray:
     """Fill the emptiest batteries first: each round goes to the lowest `stock / capacity`.
 
-    One round at a time from a heap (ties to the battery listed first), so no
-    battery receives a round while another sits at a lower fill level.
+    The rule is one round at a time to the lowest fill (ties to the battery
+    listed first), so no battery receives a round while another sits at a
+    lower fill level. Done that way, a day's thousands of rounds cost a heap
+    operation each; instead the k-th round a battery could take has the key
+    ((stock + k) / capacity, battery), the rule hands out the `rounds` smallest
+    keys, and every key below the water level (less one round of the smallest
+    capacity) is among them: those are given at once, and only the last few
+    go through the heap.
     """
-    capacity = [max(float(c), 1.0) for c in capacity]
-    held = [int(s) for s in stock]
-    share = [0] * len(held)
-    heap = [(held[k] / capacity[k], k) for k in range(len(held))]
+    cap = np.maximum(np.asarray(capacity, dtype=float), 1.0)
+    held = np.asarray(stock, dtype=np.int64)
+    share = np.zeros(len(held), dtype=np.int64)
+    if rounds <= 0 or not len(held):
+        return share
+
+    def below(level: float) -> np.ndarray:  # per battery: its keys strictly under `level`, as the heap compares them
+        count = np.maximum(np.ceil(level * cap - held), 0).astype(np.int64)
+        count -= (count > 0) & ((held + count - 1) / cap >= level)  # float rounding, either way
+        count += (held + count) / cap < level
+        return count
+
+    fill = held / cap
+    order = np.argsort(fill, kind="stable")
+    cap_in, held_in = np.cumsum(cap[order]), np.cumsum(held[order])
+    water = (rounds + held_in) / cap_in  # the level if the i+1 emptiest alone took every round
+    i = int(np.flatnonzero((np.append(fill[order][1:], np.inf) >= water))[0])
+    level = water[i] - 1.0 / cap.min()  # below it, never more keys than rounds: a prefix of the rule's order
+    share[:] = below(level) if level > fill.min() else 0
+    heap = [((held[k] + share[k]) / cap[k], k) for k in range(len(held))]
     heapq.heapify(heap)
-    for _ in range(rounds):
+    for _ in range(rounds - int(share.sum())):
         _, k = heapq.heappop(heap)
         share[k] += 1
-        heapq.heappush(heap, ((held[k] + share[k]) / capacity[k], k))
-    return np.array(share, dtype=np.int64)
+        heapq.heappush(heap, ((held[k] + share[k]) / cap[k], k))
+    return share
 
 
 def by_site_value(rounds: int, capacity: np.ndarray, stock: np.ndarray,

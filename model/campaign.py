@@ -93,6 +93,8 @@ class AirCampaign(Model):
         self.route_km = np.sqrt(((self.route_target - self.route_origin) ** 2).sum(axis=1)) * self.config.grid.cell_km
         """Length of each route, launch area to site."""
         """(routes, classes): whether the class reaches the route's target from its launch area."""
+        self._at_site = (self.route_site[None, :] == np.arange(len(cells))[:, None]).astype(float)
+        """(sites, routes): which site each route flies to."""
         self.night_launched = np.zeros(len(self.route_site), dtype=np.int64)
         """Threats launched last night on each route (launch area to site); for views."""
         self.night_leaked = np.zeros(len(self.route_site), dtype=np.int64)
@@ -198,7 +200,8 @@ class AirCampaign(Model):
         np.logical_or.at(covers, self.route_site, on_route)
         defends = (defence.terminal[:, :, None] == np.arange(rows)).any(axis=1)  # (sites, batteries): terminally
         covers |= defends
-        self._on_route, self._defends = on_route, defends
+        self._meets_along = on_route.T.astype(float)  # (batteries, routes): engages threats along the route
+        self._meets_at_site = defends.T.astype(float) @ self._at_site  # (batteries, routes): defends the route's target
         self.covered_value = self.site_values @ covers
         """Per battery row: the summed value of the defended sites whose routes it covers."""
         if getattr(self, "attacker", None) is not None and self.config.attacker.targeting == "thinnest":
@@ -207,15 +210,12 @@ class AirCampaign(Model):
     THREAT_MEMORY_DAYS = 30.0
     """Mean age, in days, of the threats `threat_to` remembers (exponential decay)."""
 
-    def _remember_threats(self, raid: np.ndarray) -> None:
-        """Add tonight's launches, damage-weighted, to what each battery could have engaged: its routes, its sites."""
+    def _remember_threats(self, launched: np.ndarray) -> None:
+        """Add tonight's damage-weighted launches (routes, classes) to what each battery could have engaged."""
         defence = self.air_defence
-        launched = raid.sum(axis=2) * defence.damage_per_leaker  # (routes, classes)
-        along = np.where(defence.is_ballistic, 0.0, launched)
-        at_site = np.zeros((len(self.sites), launched.shape[1]))
-        np.add.at(at_site, self.route_site, np.where(defence.is_ballistic, launched, 0.0))
         self.threat_seen *= 1.0 - 1.0 / self.THREAT_MEMORY_DAYS
-        self.threat_seen += self._on_route.T @ along + self._defends.T @ at_site
+        self.threat_seen += self._meets_along @ (launched * ~defence.is_ballistic)
+        self.threat_seen += self._meets_at_site @ (launched * defence.is_ballistic)
 
     def threat_to(self, rows: np.ndarray, interceptor: int) -> np.ndarray:
         """Recent damage-weighted threats to batteries `rows` of the classes `interceptor` can kill."""
@@ -401,11 +401,12 @@ class AirCampaign(Model):
 
     def _book_launches(self, d: int, raid: np.ndarray) -> None:
         """Before the kernel reduces the raid to its leakers: launches per route, and the damage undefended."""
-        np.sum(raid, axis=(1, 2), out=self.night_launched)
+        by_route = raid.sum(axis=2)  # (routes, classes)
+        by_route.sum(axis=1, out=self.night_launched)
+        damage = by_route * self.air_defence.damage_per_leaker
         if self._tracks_threat:
-            self._remember_threats(raid)
-        self._undefended[d] = np.bincount(self.route_site, raid.sum(axis=2) @ self.air_defence.damage_per_leaker,
-                                          minlength=len(self.sites))
+            self._remember_threats(damage)
+        self._undefended[d] = self._at_site @ damage.sum(axis=1)
 
     def _record_stocks(self, d: int) -> None:
         """End-of-day stock, supplier books and supplier states into the ledger."""
