@@ -66,7 +66,7 @@ def lowest_stock_first(rounds: int, capacity: np.ndarray, stock: np.ndarray,
     order = np.argsort(fill, kind="stable")
     cap_in, held_in = np.cumsum(cap[order]), np.cumsum(held[order])
     water = (rounds + held_in) / cap_in  # the level if the i+1 emptiest alone took every round
-    i = int(np.flatnonzero((np.append(fill[order][1:], np.inf) >= water))[0])
+    i = int(np.flatnonzero(np.append(fill[order][1:], np.inf) >= water)[0])
     level = water[i] - 1.0 / cap.min()  # below it, never more keys than rounds: a prefix of the rule's order
     share[:] = below(level) if level > fill.min() else 0
     heap = [((held[k] + share[k]) / cap[k], k) for k in range(len(held))]
