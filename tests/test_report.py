@@ -25,6 +25,7 @@ import sweep_helpers as h
 from experiments.cli import main
 from experiments.report import build_report, headline
 from experiments.sweep import run_sweep
+from model import load_scenario
 
 SPECS = Path(__file__).resolve().parent.parent / "experiments" / "specs"
 END = date(2025, 4, 30)
@@ -494,7 +495,9 @@ def test_shots_answer_states_the_arithmetic_and_whether_rounds_ran_out(doctrine)
     plenty = runs.assign(**{f"days_to_empty_{k}": float("nan") for k in kinds},
                          **{f"min_stock_{k}": 5 for k in kinds})
     text = doctrine_text(doctrine, plenty)
-    assert "1-(1-p)^2" in text and "kill 2p targets" in text and "pac3_mse (p = 0.5: 0.75 against 1" in text
+    p = load_scenario("calibrated-2025").catalog.interceptors["pac3_mse"].kill_probability["iskander_m"]
+    assert "1-(1-p)^2" in text and "kill 2p targets" in text
+    assert f"pac3_mse (p = {p:.3g}: {1 - (1 - p) ** 2:.3g} against {2 * p:.3g}" in text  # the spec's scenario's p
     assert "fewer rounds per target always leaves fewer leakers" in text
     assert "Rounds were not scarce in these runs: in none of the 36 runs did the theatre's stock of pac3_mse " \
            "or gem_t reach zero" in text

@@ -23,6 +23,7 @@ from mesa.visualization.solara_viz import _check_model_params
 
 from app import view
 from model import AirCampaign, load_scenario
+from model.families import headings
 from model.timeline import Pause
 
 PNG = b"\x89PNG\r\n\x1a\n"
@@ -308,7 +309,7 @@ def test_series_figure_one_line_per_type_and_class_as_long_as_the_run(campaign_2
     model = campaign_20_days
     stock_ax, leak_ax = view.series_figure(model).axes
     assert [line.get_label() for line in stock_ax.lines] == model.air_defence.interceptor_names
-    assert [line.get_label() for line in leak_ax.lines] == model.air_defence.class_names
+    assert [line.get_label() for line in leak_ax.lines] == headings(model.config.catalog.threats)  # families
     daily = model.daily()
     for line in stock_ax.lines:
         assert len(line.get_xdata()) == len(line.get_ydata()) == model.days_done == 20
