@@ -46,6 +46,7 @@ from experiments.design import path_tokens, replication_seed, with_values
 from experiments.executors import process_context
 from experiments.spec import Factor, SpecError
 from model import AirCampaign, build_scenario, scenario_data
+from model.families import members as family_members
 from model.loading import validation_problems
 from model.observed import ObservedAttacks, load_observed
 
@@ -150,11 +151,9 @@ def _family_members(campaign: AirCampaign) -> dict[str, list[str]]:
     `cruise`, where the catalog has them), and, for `drone`, every class that mimics a drone (decoys).
     """
     threats = campaign.config.catalog.threats
-    out = {}
-    for cls in FITTED:
-        out[cls] = [n for n, t in threats.items()
-                    if n == cls or getattr(t, "family", None) == cls or (cls == "drone" and t.mimics == "drone")]
-    return out
+    groups = family_members(threats)
+    decoys = [n for n, t in threats.items() if t.mimics == "drone"]
+    return {cls: [*groups.get(cls, []), *(decoys if cls == "drone" else [])] for cls in FITTED}
 
 
 def _daily_counts(daily: pd.DataFrame, members: list[str]) -> tuple[pd.Series, pd.Series]:
@@ -166,8 +165,8 @@ def _daily_counts(daily: pd.DataFrame, members: list[str]) -> tuple[pd.Series, p
 def _monthly_from_daily(daily: pd.DataFrame, families: dict[str, list[str]]) -> pd.DataFrame:
     month = daily["date"].dt.to_period("M").astype(str)
     rows = []
-    for cls, members in families.items():
-        launched, neutralised = _daily_counts(daily, members)
+    for cls, classes in families.items():
+        launched, neutralised = _daily_counts(daily, classes)
         table = pd.DataFrame({"month": month, "launched": launched, "neutralised": neutralised})
         rows.append(table.groupby("month", sort=True).sum().reset_index().assign(**{"class": cls}))
     return pd.concat(rows, ignore_index=True)[["month", "class", "launched", "neutralised"]]

@@ -31,10 +31,9 @@ class AirDefence:
         self.interceptor_names = list(catalog.interceptors)
         n_c, n_i = len(self.class_names), len(self.interceptor_names)
         self.is_ballistic = np.array([t.ballistic for t in catalog.threats.values()], dtype=np.bool_)
-        self.base_kill_probability = np.array([[catalog.interceptors[i].kill_probability.get(c, 0.0)
-                                                for c in self.class_names] for i in self.interceptor_names])
-        self.base_kill_probability = self.base_kill_probability.reshape(n_i, n_c)
-        self.kill_probability = self.base_kill_probability.copy()
+        self.kill_probability = np.array([[catalog.interceptors[i].kill_probability.get(c, 0.0)
+                                           for c in self.class_names] for i in self.interceptor_names])
+        self.kill_probability = self.kill_probability.reshape(n_i, n_c)
         self.ballistic_capable = np.array([catalog.interceptors[i].ballistic_capable
                                            for i in self.interceptor_names], dtype=np.bool_)
         self.round_cost = np.array([catalog.interceptors[i].cost_usd for i in self.interceptor_names])
@@ -178,7 +177,7 @@ class AirDefence:
         timing's bounds); a battery with `engagement_hours` engages again on
         each channel every `engagement_hours` of it, and at least once.
         """
-        if self._capacity.shape[1] != raid.shape[2] or len(self._capacity) != len(self.channels):
+        if self._capacity.shape[1] != raid.shape[2]:  # the waves of a night, known from the first raid
             self._capacity = np.zeros((len(self.channels), raid.shape[2]), dtype=np.int64)
         timing = self.timing
         wave_capacity(raid, self.channels, self.engagement_hours, timing.launches_per_hour, timing.min_hours,

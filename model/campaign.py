@@ -16,7 +16,7 @@ from mesa.time import Priority, Schedule
 from agents import Attacker, DefendedSite, DefenderBattery, Supplier
 from model.air_defence import AirDefence
 from model.families import members
-from model.geometry import routes_in_range
+from model.geometry import route_weights, routes_in_range
 from model.ledger import Ledger
 from model.loading import ScenarioError
 from model.observed import decoy_class, load_observed
@@ -115,14 +115,7 @@ class AirCampaign(Model):
         attacker = self.config.attacker
         reach_km = (attacker.salvo if salvo else attacker.routine).reach_km
         concentration = 0.0 if attacker.targeting == "spread" else attacker.concentration
-        site_weight = np.power(self.site_values.astype(float), concentration)
-        if site_weight.sum() <= 0:
-            site_weight = np.ones_like(site_weight)
-        open_routes = self.route_open.T.astype(float)  # (classes, routes)
-        reach = np.zeros((open_routes.shape[0], len(site_weight)))
-        for c in range(len(reach)):
-            reach[c] = np.bincount(self.route_site, open_routes[c], minlength=len(site_weight))
-        per_route = site_weight[None, self.route_site] / np.maximum(reach[:, self.route_site], 1.0) * open_routes
+        per_route = route_weights(self.route_site, self.site_values, concentration, self.route_open)
         if reach_km is not None:
             per_route = per_route * np.exp(-self.route_km / reach_km)[None, :]
         if attacker.targeting == "thinnest":

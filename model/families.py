@@ -79,7 +79,7 @@ def expand_counts(table: dict, threats: dict, families: dict) -> dict:
     out: dict = {}
     for key, value in table.items():
         target = count_class(key, threats, families)
-        out[target] = out.get(target, 0) + value if target in out else value
+        out[target] = out.get(target, 0) + value
     return out
 
 

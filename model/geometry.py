@@ -37,14 +37,26 @@ def route_layers(origins: np.ndarray, targets: np.ndarray, positions: np.ndarray
     return np.where(np.arange(width)[None, :] < counts[:, None], order, -1).astype(np.int64)
 
 
-def route_weights(route_site: np.ndarray, site_values: np.ndarray, concentration: float) -> np.ndarray:
-    """Share of raids on each route: sites weighted by value**concentration, split evenly over launch areas."""
+def route_weights(route_site: np.ndarray, site_values: np.ndarray, concentration: float,
+                  reach: np.ndarray | None = None) -> np.ndarray:
+    """Share of raids on each route: sites weighted by value**concentration, split evenly over launch areas.
+
+    With `reach` (routes, classes: whether the class reaches the route's site),
+    one row per class: each site's weight split over the launch areas from which
+    that class reaches it, the row summing to 1 (0 if the class reaches no site).
+    """
     site_weight = np.power(site_values.astype(float), concentration)
     if site_weight.sum() <= 0:
         site_weight = np.ones_like(site_weight)
     site_weight = site_weight / site_weight.sum()
-    routes_per_site = np.bincount(route_site, minlength=len(site_values))
-    return site_weight[route_site] / routes_per_site[route_site]
+    if reach is None:
+        routes_per_site = np.bincount(route_site, minlength=len(site_values))
+        return site_weight[route_site] / routes_per_site[route_site]
+    open_routes = reach.T.astype(float)  # (classes, routes)
+    areas = np.stack([np.bincount(route_site, row, minlength=len(site_values)) for row in open_routes])
+    weights = site_weight[None, route_site] / np.maximum(areas[:, route_site], 1.0) * open_routes
+    total = weights.sum(axis=1, keepdims=True)
+    return np.divide(weights, total, out=np.zeros_like(weights), where=total > 0)
 
 
 def terminal_defenders(site_cells: np.ndarray, positions: np.ndarray, terminal_radius: np.ndarray,

@@ -136,10 +136,8 @@ def check_references(s: Scenario) -> list[Problem]:
         if x >= s.grid.width or y >= s.grid.height:
             problems.append((path, list(cell), f"off the {s.grid.width}x{s.grid.height} grid"))
 
-
     groups = members(cat.threats)
-    kinds = set(cat.threats) | set(cat.families)
-    """Names a property table, list or count may use: classes and families."""
+    kinds = set(cat.threats) | set(cat.families)  # what a property table, list or count may name
     for name, threat in cat.threats.items():
         if threat.mimics is not None:
             need(threat.mimics, cat.threats, f"catalog.threats.{name}.mimics", "threat class")
@@ -168,8 +166,7 @@ def check_references(s: Scenario) -> list[Problem]:
         for site, shots in doctrine.site_shots.items():
             need(site, {x.name for x in s.sites}, f"catalog.doctrines.{name}.site_shots.{site}", "site")
             keys(shots, kinds, f"catalog.doctrines.{name}.site_shots.{site}", "threat class or family")
-    carriers: dict[str, list[tuple[str, list[str]]]] = {}
-    """Doctrine -> (where it is used, the interceptors carried there), to check its preferences."""
+    carriers: dict[str, list[tuple[str, list[str]]]] = {}  # doctrine -> (where used, interceptors carried there)
     for name, btype in cat.battery_types.items():
         path = f"catalog.battery_types.{name}"
         for i, interceptor in enumerate(btype.interceptors):
@@ -235,36 +232,29 @@ def check_references(s: Scenario) -> list[Problem]:
 
     for i, event in enumerate(s.timeline):
         path = f"timeline[{i}]"
-        if isinstance(event, Pause):
-            need(event.supplier, suppliers, f"{path}.supplier", "supplier")
+        if isinstance(event, Pause | IntelPause):
+            if isinstance(event, Pause):
+                need(event.supplier, suppliers, f"{path}.supplier", "supplier")
             if event.end is not None and event.days is not None:
                 problems.append((f"{path}.days", event.days, "give the pause an end or a length in days, not both"))
             elif event.end is not None and event.end < event.start:
                 problems.append((f"{path}.end", event.end, f"the pause ends before it starts ({event.start})"))
         elif isinstance(event, NewBattery):
             placement(event, path)
-        elif isinstance(event, IntelPause):
-            if event.end is not None and event.days is not None:
-                problems.append((f"{path}.days", event.days, "give the pause an end or a length in days, not both"))
-            elif event.end is not None and event.end < event.start:
-                problems.append((f"{path}.end", event.end, f"the pause ends before it starts ({event.start})"))
-        elif isinstance(event, SupplierRamp | AttackerRamp):
+        elif isinstance(event, SupplierRamp | AttackerRamp | ForceRamp):
             if event.end < event.start:
                 problems.append((f"{path}.end", event.end, f"the ramp ends before it starts ({event.start})"))
             if isinstance(event, SupplierRamp):
                 need(event.supplier, suppliers, f"{path}.supplier", "supplier")
                 need(event.interceptor, cat.interceptors, f"{path}.interceptor", "interceptor type")
-            else:
+            elif isinstance(event, AttackerRamp):
                 need(event.threat, kinds, f"{path}.threat", "threat class or family")
-        elif isinstance(event, ForceChange | ForceRamp):
-            need(event.type, cat.battery_types, f"{path}.type", "battery type")
-            if isinstance(event, ForceChange):
-                if event.capacity_factor is None and event.ew_factor is None:
-                    problems.append((path, event.note or event.date, "changes nothing: give capacity_factor or "
-                                                                     "ew_factor"))
             else:
-                if event.end < event.start:
-                    problems.append((f"{path}.end", event.end, f"the ramp ends before it starts ({event.start})"))
+                need(event.type, cat.battery_types, f"{path}.type", "battery type")
+        elif isinstance(event, ForceChange):
+            need(event.type, cat.battery_types, f"{path}.type", "battery type")
+            if event.capacity_factor is None and event.ew_factor is None:
+                problems.append((path, event.note or event.date, "changes nothing: give capacity_factor or ew_factor"))
         elif isinstance(event, KillProbabilityChange):
             need(event.interceptor, cat.interceptors, f"{path}.interceptor", "interceptor type")
             need(event.threat, kinds, f"{path}.threat", "threat class or family")
