@@ -43,6 +43,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from tqdm.auto import tqdm
 
 from experiments.design import path_tokens, replication_seed, with_values
+from experiments.ensemble import scenario_ensemble
 from experiments.executors import process_context
 from experiments.spec import Factor, SpecError
 from model import AirCampaign, build_scenario, scenario_data
@@ -65,6 +66,19 @@ class Optimiser(BaseModel):
     tol: float = Field(0.01, gt=0)
 
 
+class AbcSettings(BaseModel):
+    """Settings of the ABC-SMC posterior (`experiments/posterior.py`)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    population: int = Field(500, ge=10, description="particles kept per generation: the ensemble's size")
+    generations: int = Field(6, ge=1, description="generations at most, the prior's included")
+    quantile: float = Field(0.5, gt=0, lt=1, description="each tolerance is this quantile of the last distances")
+    min_epsilon: float = Field(0.0, ge=0, description="stop once the tolerance is this low")
+    max_simulations: int = Field(20_000, ge=1, description="stop after this many simulations in all")
+    predictive: int = Field(100, ge=0, description="posterior draws the predictive check runs (0: none)")
+
+
 class CalibrationSpec(BaseModel):
     """What to fit: the base scenario, the parameters and their ranges, replications and targets."""
 
@@ -76,6 +90,7 @@ class CalibrationSpec(BaseModel):
     root_seed: int = Field(2025, ge=0)
     targets: dict[str, float] = Field(default_factory=lambda: {"drone": 0.05, "cruise": 0.05, "ballistic": 0.10})
     optimiser: Optimiser = Optimiser()
+    abc: AbcSettings = AbcSettings()
     parameters: list[Factor] = Field(min_length=1)
     base_dir: str = Field("", exclude=True)
 
@@ -397,27 +412,36 @@ def overrides(base: dict, paths: dict[str, list[str]], values: dict) -> dict:
     return out
 
 
-def calibrated_scenario_text(result: Calibration) -> str:
-    """The calibrated scenario as TOML: the base scenario, extended with the fitted values."""
+def scenario_text(spec: CalibrationSpec, values: dict, header: list[str], data: str, period,
+                  ensemble: str | None = None) -> str:
+    """A fitted scenario as TOML: the spec's base scenario, extended with `values` (and naming `ensemble`)."""
     import tomli_w
 
-    spec = result.spec
     base = spec.scenario
     if base.endswith(".toml") or "/" in base:
         base = str((Path(spec.base_dir) / base).resolve())
     body = {"extends": base, "name": f"{Path(spec.scenario).stem}-calibrated",
-            "description": (f"{spec.scenario} with the defender's {', '.join(result.values)} fitted to "
-                            f"{Path(result.data).name}, {result.period[0]} to {result.period[1]}")}
+            "description": (f"{spec.scenario} with the defender's {', '.join(values)} fitted to "
+                            f"{Path(data).name}, {period[0]} to {period[1]}")}
+    if ensemble is not None:
+        body["ensemble"] = ensemble
     base_data, _ = scenario_data(spec.scenario, relative_to=Path(spec.base_dir) if spec.base_dir else None)
-    rounded = {k: round(v, 3) if isinstance(v, float) else v for k, v in result.values.items()}  # fit noise > 1e-3
+    rounded = {k: round(v, 3) if isinstance(v, float) else v for k, v in values.items()}  # fit noise > 1e-3
     body.update(overrides(base_data, {p.name: p.paths for p in spec.parameters}, rounded))
-    lines = [f"# Calibrated by `attrition calibrate` on {date.today()}: {Path(result.data).name}, "
-             f"{result.period[0]} to {result.period[1]}, {spec.replications} replications per evaluation.",
-             "# Mean absolute error of the monthly neutralised share: "
-             + ", ".join(f"{c} {100 * e:.1f} pp" for c, e in result.errors.items()) + ".",
-             "# Not pinned down by these data: "
-             + (", ".join(n for n, ok in result.pinned.items() if not ok) or "none") + ".", ""]
+    lines = [f"# {line}" for line in header] + [""]
     return "\n".join(lines) + tomli_w.dumps(body)
+
+
+def calibrated_scenario_text(result: Calibration) -> str:
+    """The point-fitted scenario as TOML: the base scenario, extended with the fitted values."""
+    header = [f"Calibrated by `attrition calibrate` (point fit, `--method point`) on {date.today()}: "
+              f"{Path(result.data).name}, {result.period[0]} to {result.period[1]}, "
+              f"{result.spec.replications} replications per evaluation.",
+              "Mean absolute error of the monthly neutralised share: "
+              + ", ".join(f"{c} {100 * e:.1f} pp" for c, e in result.errors.items()) + ".",
+              "Not pinned down by these data: " + (", ".join(n for n, ok in result.pinned.items() if not ok)
+                                                   or "none") + "."]
+    return scenario_text(result.spec, result.values, header, result.data, result.period)
 
 
 NIGHT_BINS = (0, 100, 200, 400, 600, math.inf)
@@ -455,6 +479,17 @@ class Validation:
     """What the last-month guess did with each class's first scored month."""
     caveats: list[str] = field(default_factory=list)
     """How the run was carried to the period or past the scenario's end, and models the mapping did not know."""
+    ensemble: int | None = None
+    """Particles in the posterior ensemble the replications drew from (None: the scenario's own values)."""
+
+    def coverage(self) -> dict[str, float]:
+        """Per class: the day-weighted share of months whose observed share lies in the outer 90% band."""
+        out = {}
+        for cls in FITTED:
+            rows = self.table[self.table["class"] == cls]
+            if len(rows):
+                out[cls] = _weighted_mean(rows["covered"].astype(float), rows["days"])
+        return out
 
 
 def _previous_month(month: str) -> str:
@@ -558,9 +593,49 @@ def _correlation(x, y) -> float:
     return float(np.corrcoef(x, y)[0, 1])
 
 
+def _replication_runs(raws, source: str, period, replications: int, root_seed: int, desc: str,
+                      progress: bool) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Monthly counts and drone nights of each replication r: scenario `raws(r)`, seed r, scored over `period`."""
+    runs, nights = [], []
+    for r in tqdm(range(replications), desc=desc, unit="run", disable=not progress):
+        campaign = AirCampaign(build_scenario(raws(r), source), rng=replication_seed(root_seed, r)).run()
+        daily, families = in_period(campaign.daily(), *period), _family_members(campaign)
+        runs.append(_monthly_from_daily(daily, families).assign(replication=r))
+        nights.append(_drone_nights(daily, families["drone"]).assign(replication=r))
+    runs = pd.concat(runs, ignore_index=True)
+    runs["share"] = runs["neutralised"] / runs["launched"].where(runs["launched"] > 0)
+    return runs, pd.concat(nights, ignore_index=True)
+
+
+class _Same:
+    """The same scenario data for every replication (a picklable `raws`)."""
+
+    def __init__(self, raw: dict) -> None:
+        self.raw = raw
+
+    def __call__(self, r: int) -> dict:
+        return self.raw
+
+
+class _Drawn:
+    """Replication r's scenario data: draw r of the ensemble set in it."""
+
+    def __init__(self, raw: dict, ensemble) -> None:
+        self.raw, self.ensemble = raw, ensemble
+
+    def __call__(self, r: int) -> dict:
+        return self.ensemble.apply(self.raw, r)
+
+
+def _band(runs: pd.DataFrame, names: tuple[str, ...], q=(0.05, 0.95)) -> pd.DataFrame:
+    bands = runs.groupby(["month", "class"])["share"].quantile(list(q)).unstack()
+    bands.columns = list(names)
+    return bands.reset_index()
+
+
 def validate(data: str | Path, scenario: str | Path, period: tuple[date, date], *, replications: int = 20,
              root_seed: int = 7, mapping: str | None = None, progress: bool = True,
-             reference: tuple[date, date] | None = None) -> Validation:
+             reference: tuple[date, date] | None = None, ensemble: str | Path | None = None) -> Validation:
     """Replay `period` with `scenario` and compare monthly neutralised shares with the observed ones.
 
     Each replication runs once; everything is computed from those runs. Each replication's monthly share
@@ -574,7 +649,9 @@ def validate(data: str | Path, scenario: str | Path, period: tuple[date, date], 
         raise ValueError(f"replications {replications}: validation needs at least 1 run")
     reference = tuple(reference) if reference is not None else tuple(period)
     base, source = scenario_data(scenario)
-    built = build_scenario(replay_data(base, data, *period, mapping), source)
+    draws = scenario_ensemble(base, source, ensemble)
+    replayed = replay_data(base, data, *period, mapping)
+    build_scenario(replayed, source)
     carried = extension_note(base, *period)
     observed = observed_shares(data, *period, mapping)
     if observed.empty:
@@ -584,30 +661,35 @@ def validate(data: str | Path, scenario: str | Path, period: tuple[date, date], 
         raise ValueError(f"{data} has no reports with known outcomes in the reference period {reference[0]} to "
                          f"{reference[1]}")
     attacks = load_observed(data, mapping)
-    runs, nights = [], []
-    for r in tqdm(range(replications), desc="validating", unit="run", disable=not progress):
-        campaign = AirCampaign(built, rng=replication_seed(root_seed, r)).run()
-        daily, families = in_period(campaign.daily(), *period), _family_members(campaign)
-        runs.append(_monthly_from_daily(daily, families).assign(replication=r))
-        nights.append(_drone_nights(daily, families["drone"]).assign(replication=r))
-    runs = pd.concat(runs, ignore_index=True)
-    runs["share"] = runs["neutralised"] / runs["launched"].where(runs["launched"] > 0)
-    bands = runs.groupby(["month", "class"])["share"].quantile([0.05, 0.5, 0.95]).unstack()
-    bands.columns = ["sim_q05", "sim_q50", "sim_q95"]
+    point_runs, nights = _replication_runs(_Same(replayed), source, period, replications, root_seed,
+                                           "validating (scenario values)", progress)
+    runs = point_runs
+    if draws is not None:
+        runs, nights = _replication_runs(_Drawn(replayed, draws), source, period, replications, root_seed,
+                                         "validating (posterior draws)", progress)
     pooled = runs.groupby(["month", "class"])[["launched", "neutralised"]].sum()
     pooled["share"] = pooled["neutralised"] / pooled["launched"].where(pooled["launched"] > 0)
     merged = observed.rename(columns={"share": "observed", "launched": "observed_launched",
                                       "neutralised": "observed_neutralised"}).merge(
         pooled["share"].rename("simulated").reset_index(), on=["month", "class"]).merge(
-        bands.reset_index(), on=["month", "class"])
+        _band(point_runs, ("sim_q05", "sim_q50", "sim_q95"), (0.05, 0.5, 0.95)), on=["month", "class"])
+    if draws is not None:
+        merged = merged.merge(_band(runs, ("par_q05", "par_q95")), on=["month", "class"])
+    else:
+        merged = merged.assign(par_q05=math.nan, par_q95=math.nan)
     merged["error"] = merged["simulated"] - merged["observed"]
     merged = _observation_band(merged, runs, np.random.default_rng(root_seed))
+    merged["covered"] = (merged["observed"] >= merged["obs_q05"]) & (merged["observed"] <= merged["obs_q95"])
     columns = ["month", "class", "days", "observed_launched", "with_outcome", "observed_neutralised", "observed",
-               "simulated", "sim_q05", "sim_q50", "sim_q95", "obs_q05", "obs_q95", "error"]
+               "simulated", "sim_q05", "sim_q50", "sim_q95", "par_q05", "par_q95", "obs_q05", "obs_q95", "covered",
+               "error"]
     table = merged[columns]
     skill, notes = _skill(table, reference_shares, _previous_shares(attacks, table["month"].tolist()))
     errors = dict(zip(skill["class"], skill["model_mae"].astype(float), strict=True))
-    bins = night_size_bins(attacks.period(*period), pd.concat(nights, ignore_index=True))
+    covered = table[table["simulated"].notna()].groupby("class")
+    skill["coverage"] = [_weighted_mean(covered.get_group(c)["covered"].astype(float), covered.get_group(c)["days"])
+                         for c in skill["class"]]
+    bins = night_size_bins(attacks.period(*period), nights)
     ballistic = table[table["class"] == "ballistic"][["month", "observed_neutralised"]]
     simulated_kills = runs[runs["class"] == "ballistic"].groupby("month")["neutralised"].mean()
     kills = pd.DataFrame({"month": ballistic["month"].to_numpy(),
@@ -617,8 +699,13 @@ def validate(data: str | Path, scenario: str | Path, period: tuple[date, date], 
     if attacks.unknown_models:
         caveats.append("weapon models the mapping does not know, counted as other and not flown: "
                        + ", ".join(f"{name} ({count:g})" for name, count in attacks.unknown_models.items()))
+    if draws is not None:
+        caveats.append(f"replication r runs draw r of the posterior ensemble {Path(draws.source).name} "
+                       f"({min(replications, len(draws))} distinct of {len(draws)} particles' draws); the "
+                       f"narrowest band holds the scenario's own values, run to run")
     return Validation(table, errors, replications, skill, bins, kills,
-                      _correlation(kills["observed"], kills["simulated"]), tuple(period), reference, notes, caveats)
+                      _correlation(kills["observed"], kills["simulated"]), tuple(period), reference, notes, caveats,
+                      ensemble=len(draws) if draws is not None else None)
 
 
 def skill_table(skill: pd.DataFrame) -> pd.DataFrame:
@@ -627,15 +714,18 @@ def skill_table(skill: pd.DataFrame) -> pd.DataFrame:
         "class": skill["class"], "model": (100 * skill["model_mae"]).round(1),
         "constant share": (100 * skill["constant_mae"]).round(1),
         "last month's share": (100 * skill["last_month_mae"]).round(1),
-        "binomial floor": (100 * skill["floor"]).round(1), "months": skill["months"], "days": skill["days"],
+        "binomial floor": (100 * skill["floor"]).round(1),
+        "in 90% band": (100 * skill["coverage"]).round(0) if "coverage" in skill else math.nan,
+        "months": skill["months"], "days": skill["days"],
         "last-month months": skill["last_month_months"], "first month from": skill["first_month_guess"]})
 
 
 def validation_figure(result: Validation, title: str = ""):
-    """Observed against simulated monthly neutralised share, one panel per class, two 90% bands shaded.
+    """Observed against simulated monthly neutralised share, one panel per class, nested 90% bands.
 
-    The darker band is run to run (replications); the lighter one adds the observation's binomial noise:
-    where the observed share should fall if the model were right.
+    Darkest: run to run with the scenario's own values (the nights); green, with a posterior ensemble:
+    parameter draws as well; lightest: the observation's binomial noise added, where the observed share
+    should fall if the model were right.
     """
     from experiments.document import new_figure
 
@@ -647,9 +737,12 @@ def validation_figure(result: Validation, title: str = ""):
         x = pd.PeriodIndex(rows["month"], freq="M").to_timestamp()
         if {"obs_q05", "obs_q95"} <= set(rows.columns):
             ax.fill_between(x, rows["obs_q05"], rows["obs_q95"], color="C1", alpha=0.18, linewidth=0,
-                            label="observable given the model, 90% (runs + binomial noise)")
+                            label="+ binomial noise of the count: where the observed share should fall, 90%")
+        if "par_q05" in rows.columns and rows["par_q05"].notna().any():
+            ax.fill_between(x, rows["par_q05"], rows["par_q95"], color="C2", alpha=0.25, linewidth=0,
+                            label=f"+ parameters: 90% of {result.replications} posterior draws")
         ax.fill_between(x, rows["sim_q05"], rows["sim_q95"], color="C0", alpha=0.35, linewidth=0,
-                        label=f"model run to run, 90% of {result.replications} runs")
+                        label=f"run to run (nights): 90% of {result.replications} runs, scenario values")
         ax.plot(x, rows["simulated"], color="C0", marker="o", label="simulated (pooled)")
         ax.plot(x, rows["observed"], color="black", marker="s", linestyle="--", label="observed")
         error = result.errors.get(cls, math.nan)

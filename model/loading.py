@@ -75,7 +75,7 @@ def merge(base: dict, over: dict) -> dict:
     return merged
 
 
-FILE_KEYS = (("attacker", "replay", "file"), ("attacker", "replay", "mapping"))
+FILE_KEYS = (("attacker", "replay", "file"), ("attacker", "replay", "mapping"), ("ensemble",))
 """Keys that name files: relative paths are relative to the scenario file that writes them."""
 
 

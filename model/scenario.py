@@ -94,6 +94,10 @@ class Scenario(Params):
     timeline: list[TimelineEvent] = Field(default_factory=list)
     pause_processes: list[PauseProcess] = Field(default_factory=list)
     relocation: Relocation | None = Field(None, description="Batteries moving toward recent damage (none: fixed).")
+    ensemble: str | None = Field(
+        None, description="Posterior parameter draws (Parquet, relative to the scenario file) that sweeps, "
+                          "validation and forecasts run: replication r on draw r. A single run uses the values "
+                          "written in the scenario (the posterior median).")
 
     @property
     def horizon(self) -> int:

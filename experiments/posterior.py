@@ -1,0 +1,496 @@
+"""A posterior over the defender's uncertain parameters, by ABC-SMC (pyabc), resumable and seeded.
+
+    attrition calibrate DATA.csv --period 2025-01-01:2025-12-31 --out fits/2025
+
+Approximate Bayesian computation with sequential Monte Carlo (`pyabc.ABCSMC`):
+parameters are drawn from uniform priors over the ranges of a calibration file
+(`experiments/calibration/defender.toml`), each draw replays the observed nights
+once, and it is kept when its distance to the observed monthly shares, the sum
+over classes of the day-weighted monthly MAE over its target (the point fit's
+loss), is under the generation's tolerance (the median of the last one). The
+kept particles and their weights are the posterior.
+
+Why pyabc: it is maintained, takes any simulator as a plain function, stores
+every generation in SQLite (so a fit that stops resumes from its last finished
+generation), and accepts a custom sampler. The sampler here (`SeededSampler`)
+makes the fit reproducible on any executor: candidate i of generation t (-1:
+the prior sample that sets the first tolerance) is proposed and simulated under
+numpy's global seed from `SeedSequence(root_seed, spawn_key=(t + 1, i))`;
+candidates go out in batches,
+and are accepted in index order, whatever finished first. Local processes and
+a Dask cluster thus give the same posterior, and so does a resumed fit.
+
+`DIR` then holds `abc.db` (pyabc's history), `posterior.parquet` (the
+ensemble: parameter values by scenario path, and weights), `scenario.toml`
+(the base scenario at the posterior medians, naming the ensemble),
+`posterior.csv`, `pairs.csv`, and the figures `marginals.png`, `pairs.png` and
+`predictive.png`.
+"""
+
+import hashlib
+import json
+import logging
+import math
+import os
+import random
+import shutil
+import time
+from dataclasses import dataclass, field
+from datetime import date
+from importlib.metadata import version
+from pathlib import Path
+
+import cloudpickle
+import numpy as np
+import pandas as pd
+from tqdm.auto import tqdm
+
+from experiments.calibration import (
+    FITTED,
+    CalibrationSpec,
+    load_calibration_spec,
+    monthly_counts,
+    objective_for,
+    scenario_text,
+)
+from experiments.design import with_values
+from experiments.ensemble import WEIGHT, read_ensemble, write_ensemble
+from experiments.executors import process_context
+from model import AirCampaign, build_scenario
+from model.loading import DataFileError
+
+ENSEMBLE_FILE = "posterior.parquet"
+SCENARIO_FILE = "scenario.toml"
+MANIFEST_FILE = "fit.json"
+DATABASE_FILE = "abc.db"
+PINNED_BELOW = 0.5
+"""A parameter whose posterior 90% interval is under half its prior's is pinned down by the data."""
+LEFT_ABOVE = 0.8
+"""One whose interval is over 80% of the prior's is left to the prior."""
+EDGE = 0.05
+"""A posterior median within 5% of its range's end sits at an edge: structure the model may lack."""
+
+
+class FitError(DataFileError):
+    """A fit that cannot start or continue: a folder of another fit, settings that cannot run."""
+
+
+# ---------------------------------------------------------------- the simulator and the distance
+
+
+@dataclass
+class ShareSimulator:
+    """pyabc's model: parameter values in, one replay's monthly shares (aligned to the observed rows) out.
+
+    The run's seed is drawn from numpy's global generator, which the sampler seeds per candidate.
+    """
+
+    base: dict
+    source: str
+    parameters: list
+    period: tuple[date, date]
+    keys: list[tuple[str, str]]
+
+    def values(self, pars) -> dict:
+        """Parameter values by name, integer parameters rounded."""
+        return {p.name: int(round(pars[p.name])) if p.is_integer else float(pars[p.name]) for p in self.parameters}
+
+    def __call__(self, pars) -> dict:
+        """Replay once with these values: `{"share": monthly shares in the observed rows' order}`."""
+        raw = with_values(self.base, {p.name: p.paths for p in self.parameters}, self.values(pars))
+        seed = int(np.random.randint(0, 2**62))  # noqa: NPY002 - pyabc proposes from numpy's global state
+        campaign = AirCampaign(build_scenario(raw, self.source), rng=seed).run()
+        table = monthly_counts(campaign, self.period).set_index(["month", "class"])
+        launched = table["launched"].reindex(self.keys).to_numpy(float)
+        neutralised = table["neutralised"].reindex(self.keys).to_numpy(float)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            share = np.where(launched > 0, neutralised / launched, np.nan)
+        return {"share": share}
+
+
+@dataclass
+class ShareDistance:
+    """Sum over classes of the day-weighted mean |simulated - observed| share, over the class's target."""
+
+    classes: np.ndarray
+    days: np.ndarray
+    targets: dict[str, float]
+
+    def __call__(self, x: dict, x_0: dict, *_) -> float:
+        """The distance of simulated statistics `x` from the observed `x_0`."""
+        error = np.abs(np.asarray(x["share"], float) - np.asarray(x_0["share"], float))
+        error = np.where(np.isnan(error), 1.0, error)  # a month the run never met counts as wholly wrong
+        total = 0.0
+        for cls, target in self.targets.items():
+            rows = self.classes == cls
+            if rows.any():
+                total += float((self.days[rows] * error[rows]).sum() / self.days[rows].sum()) / target
+        return total
+
+
+# ---------------------------------------------------------------- a reproducible sampler
+
+
+def _seed(root_seed: int, t: int, index: int) -> int:
+    return int(np.random.SeedSequence(root_seed, spawn_key=(t + 1, index)).generate_state(1)[0])
+
+
+def simulate_candidates(blob: bytes, seeds: list[int]) -> list:
+    """Propose and simulate one candidate per seed (in a worker): pyabc's `simulate_one` under that seed."""
+    simulate_one = cloudpickle.loads(blob)
+    out = []
+    for seed in seeds:
+        np.random.seed(seed)  # noqa: NPY002 - pyabc's proposals draw from numpy's global state
+        random.seed(seed)
+        out.append(simulate_one())
+    return out
+
+
+class OrderedMap:
+    """`map(fn, items)` in order, here, on local processes (kept across generations), or on Dask."""
+
+    def __init__(self, workers: int | None = None, scheduler=None) -> None:
+        """One process per core by default; `scheduler` (address or Client) sends the work to Dask instead."""
+        self.pool = self.client = None
+        self._own_client = False
+        if scheduler is not None:
+            from distributed import Client
+
+            self.client = scheduler if isinstance(scheduler, Client) else Client(scheduler)
+            self._own_client = not isinstance(scheduler, Client)
+            self.workers = max(1, sum(self.client.nthreads().values()))
+        else:
+            self.workers = workers or os.cpu_count() or 1
+            if self.workers > 1:
+                from concurrent.futures import ProcessPoolExecutor
+
+                self.pool = ProcessPoolExecutor(self.workers, mp_context=process_context("experiments.posterior"))
+
+    def __call__(self, blob: bytes, batches: list[list[int]]) -> list[list]:
+        """Each batch of seeds simulated; results in batch order."""
+        if self.client is not None:
+            shared = self.client.scatter(blob, broadcast=True)
+            futures = self.client.map(simulate_candidates, [shared] * len(batches), batches, pure=False)
+            return self.client.gather(futures)
+        if self.pool is not None:
+            return list(self.pool.map(simulate_candidates, [blob] * len(batches), batches))
+        return [simulate_candidates(blob, batch) for batch in batches]
+
+    def close(self) -> None:
+        """Stop the processes, or the Dask client this map opened."""
+        if self.pool is not None:
+            self.pool.shutdown(cancel_futures=True)
+        if self._own_client:
+            self.client.close()
+
+
+def _sampler_class():
+    from pyabc.sampler import Sampler
+
+    class SeededSampler(Sampler):
+        """pyabc sampler: candidates seeded by (root seed, generation, index), accepted in index order."""
+
+        def __init__(self, mapper: OrderedMap, root_seed: int, progress: bool = True) -> None:
+            super().__init__()
+            self.mapper, self.root_seed, self.progress = mapper, root_seed, progress
+
+        def sample_until_n_accepted(self, n, simulate_one, t, *, max_eval=np.inf, all_accepted=False,
+                                    ana_vars=None):
+            blob = cloudpickle.dumps(simulate_one)
+            sample = self._create_empty_sample()
+            evaluated, rate = 0, 1.0
+            bar = tqdm(total=n, desc=f"generation {t}", unit="kept", disable=not self.progress, leave=False)
+            try:
+                while sample.n_accepted < n and evaluated < max_eval:
+                    wanted = math.ceil((n - sample.n_accepted) / max(rate, 0.02) * 1.1)
+                    size = int(min(max(wanted, 2 * self.mapper.workers), 5 * n))
+                    per = math.ceil(size / (4 * self.mapper.workers))
+                    seeds = [_seed(self.root_seed, t, evaluated + k) for k in range(size)]
+                    batches = [seeds[k:k + per] for k in range(0, size, per)]
+                    tried = kept = 0
+                    for particle in (p for batch in self.mapper(blob, batches) for p in batch):
+                        if sample.n_accepted >= n:
+                            break
+                        sample.append(particle)
+                        tried += 1
+                        kept += bool(particle.accepted)
+                    evaluated += tried
+                    rate = max(kept / max(tried, 1), 1 / (tried + 1))
+                    bar.update(kept)
+            finally:
+                bar.close()
+            self.nr_evaluations_ = evaluated
+            if sample.n_accepted < n:
+                sample.ok = False
+            return sample
+
+    return SeededSampler
+
+
+# ---------------------------------------------------------------- the fit
+
+
+@dataclass
+class Posterior:
+    """A finished (or stopped) ABC-SMC fit: its folder, the ensemble, and what the data pins down."""
+
+    path: Path
+    spec: CalibrationSpec
+    data: str
+    period: tuple[date, date]
+    particles: pd.DataFrame
+    """One row per particle: parameter values by name, and `weight`."""
+    generations: pd.DataFrame
+    """One row per generation: tolerance, particles, simulations, acceptance rate."""
+    seconds: float = 0.0
+    predictive: object = field(default=None, repr=False)
+
+    @property
+    def scenario_path(self) -> Path:
+        """The scenario at the posterior medians that names the ensemble."""
+        return self.path / SCENARIO_FILE
+
+    @property
+    def ensemble_path(self) -> Path:
+        """The ensemble file: parameter values by scenario path, and weights."""
+        return self.path / ENSEMBLE_FILE
+
+    def _weights(self) -> np.ndarray:
+        return self.particles[WEIGHT].to_numpy(float)
+
+    def quantiles(self, q) -> dict[str, np.ndarray]:
+        """Weighted quantiles of each parameter."""
+        weights = self._weights()
+        out = {}
+        for p in self.spec.parameters:
+            values = self.particles[p.name].to_numpy(float)
+            order = np.argsort(values)
+            cumulative = (np.cumsum(weights[order]) - 0.5 * weights[order]) / weights.sum()
+            out[p.name] = np.interp(q, cumulative, values[order])
+        return out
+
+    def medians(self) -> dict:
+        """Each parameter's weighted median (integer parameters rounded)."""
+        q = self.quantiles([0.5])
+        return {p.name: int(round(q[p.name][0])) if p.is_integer else float(q[p.name][0])
+                for p in self.spec.parameters}
+
+    def table(self) -> pd.DataFrame:
+        """Per parameter: prior range, posterior median and 90% interval, how much the data narrowed it."""
+        q = self.quantiles([0.05, 0.5, 0.95])
+        rows = []
+        for p in self.spec.parameters:
+            low, high = (float(v) for v in p.range)
+            q05, q50, q95 = q[p.name]
+            ratio = (q95 - q05) / (0.9 * (high - low))
+            verdict = ("pinned down" if ratio < PINNED_BELOW else "left to the prior" if ratio > LEFT_ABOVE
+                       else "narrowed")
+            edge = min(q50 - low, high - q50) < EDGE * (high - low)
+            rows.append({"parameter": p.name, "prior": f"{p.range[0]} to {p.range[1]}", "median": q50,
+                         "q05": q05, "q95": q95, "interval_vs_prior": ratio, "verdict": verdict,
+                         "at_edge": edge})
+        return pd.DataFrame(rows)
+
+    def correlations(self) -> pd.DataFrame:
+        """Weighted correlation of every pair of parameters, strongest first (the trade-offs)."""
+        names = [p.name for p in self.spec.parameters]
+        matrix = np.cov(self.particles[names].to_numpy(float).T, aweights=self._weights())
+        sd = np.sqrt(np.diag(matrix))
+        with np.errstate(invalid="ignore", divide="ignore"):
+            corr = matrix / np.outer(sd, sd)
+        rows = [{"first": names[i], "second": names[j], "correlation": float(corr[i, j])}
+                for i in range(len(names)) for j in range(i + 1, len(names))]
+        table = pd.DataFrame(rows)
+        return table.reindex(table["correlation"].abs().sort_values(ascending=False).index).reset_index(drop=True)
+
+    def ensemble_table(self) -> pd.DataFrame:
+        """The ensemble as written: one column per scenario path (a parameter's value at each of its paths)."""
+        columns = {}
+        for p in self.spec.parameters:
+            values = self.particles[p.name].to_numpy(float)
+            values = np.round(values).astype(np.int64) if p.is_integer else values
+            for path in p.paths:
+                columns[path] = values
+        return pd.DataFrame({**columns, WEIGHT: self._weights()})
+
+
+def _identity(spec: CalibrationSpec, data: str | Path, period, settings: dict) -> str:
+    digest = hashlib.sha256(Path(data).read_bytes()).hexdigest()[:16]
+    payload = {"spec": spec.model_dump(mode="json"), "data": digest, "period": [str(d) for d in period],
+               "settings": settings, "attrition": version("attrition")}
+    return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()[:16]
+
+
+def _open_folder(out: Path, identity: str, force: bool) -> bool:
+    """Make or reuse the fit's folder; True if it holds this fit's history to continue."""
+    manifest = out / MANIFEST_FILE
+    if out.exists() and not out.is_dir():
+        raise FitError(str(out), [("--out", str(out), "is a file; the posterior goes into a folder")])
+    if manifest.exists():
+        found = json.loads(manifest.read_text()).get("identity")
+        if found == identity:
+            return (out / DATABASE_FILE).exists()
+        if not force:
+            raise FitError(str(out), [("--out", str(out), f"holds another fit (identity {found}, this one "
+                                                           f"{identity}); use --force to replace it")])
+        shutil.rmtree(out)
+    elif out.exists() and any(out.iterdir()) and not force:
+        raise FitError(str(out), [("--out", str(out), "is a folder that is not a fit's and not empty; "
+                                                       "name a new folder or use --force")])
+    out.mkdir(parents=True, exist_ok=True)
+    return False
+
+
+def fit_posterior(data: str | Path, period: tuple[date, date], spec: CalibrationSpec | str | Path = "defender", *,
+                  out: str | Path, workers: int | None = None, scheduler=None, progress: bool = True,
+                  population: int | None = None, generations: int | None = None, force: bool = False,
+                  predictive: int | None = None, mapping: str | None = None) -> "Posterior":
+    """Fit the posterior into the folder `out`, continuing a fit stopped there; see the module docstring.
+
+    `population` and `generations` override the spec's `[abc]` settings; `predictive` is how many posterior
+    draws the posterior predictive check runs (0: none).
+    """
+    import pyabc
+
+    logging.getLogger("ABC").setLevel(logging.WARNING)
+    spec = spec if isinstance(spec, CalibrationSpec) else load_calibration_spec(spec)
+    settings = spec.abc.model_copy(update={k: v for k, v in {"population": population,
+                                                                "generations": generations}.items() if v})
+    objective = objective_for(spec, data, period, mapping)
+    observed = objective.observed
+    keys = list(zip(observed["month"], observed["class"], strict=True))
+    simulator = ShareSimulator(objective.base, objective.source, list(spec.parameters), tuple(period), keys)
+    distance = ShareDistance(observed["class"].to_numpy(), observed["days"].to_numpy(float), dict(spec.targets))
+    prior = pyabc.Distribution(**{p.name: pyabc.RV("uniform", float(p.range[0]), float(p.range[1] - p.range[0]))
+                                  for p in spec.parameters})
+    out = Path(out)
+    identity = _identity(spec, data, period, {"population": settings.population, "seed": spec.root_seed})
+    resume = _open_folder(out, identity, force)
+    (out / MANIFEST_FILE).write_text(json.dumps({"identity": identity, "data": str(Path(data).resolve()),
+                                                 "period": [str(d) for d in period], "spec": spec.name,
+                                                 "population": settings.population}, indent=2))
+    mapper = OrderedMap(workers, scheduler)
+    started = time.perf_counter()
+    try:
+        sampler = _sampler_class()(mapper, spec.root_seed, progress)
+        abc = pyabc.ABCSMC(simulator, prior, distance, population_size=settings.population, sampler=sampler,
+                           eps=pyabc.QuantileEpsilon(alpha=settings.quantile))
+        database = f"sqlite:///{(out / DATABASE_FILE).resolve()}"
+        if resume:
+            history = abc.load(database, 1)
+        else:
+            history = abc.new(database, {"share": observed["share"].to_numpy(float)})
+        remaining = settings.generations - history.n_populations
+        if remaining > 0 and history.total_nr_simulations < settings.max_simulations:
+            abc.run(max_nr_populations=remaining, max_total_nr_simulations=settings.max_simulations,
+                    minimum_epsilon=settings.min_epsilon)
+    finally:
+        mapper.close()
+    result = read_posterior(out, spec, data, period)
+    result.seconds = time.perf_counter() - started
+    write_outputs(result, mapping=mapping, predictive=settings.predictive if predictive is None else predictive,
+                  progress=progress, workers=workers)
+    return result
+
+
+def read_posterior(out: str | Path, spec: CalibrationSpec, data, period) -> Posterior:
+    """A fit's folder read back: the last generation's particles and every generation's record."""
+    from pyabc import History
+
+    history = History(f"sqlite:///{(Path(out) / DATABASE_FILE).resolve()}", _id=1)
+    frame, weights = history.get_distribution(m=0)
+    particles = frame.reset_index(drop=True)[[p.name for p in spec.parameters]].assign(**{WEIGHT: weights})
+    populations = history.get_all_populations()
+    populations = populations[populations["t"] >= 0]
+    generations = pd.DataFrame({"generation": populations["t"].to_numpy(), "tolerance": populations["epsilon"],
+                                "simulations": populations["samples"].to_numpy()}).reset_index(drop=True)
+    generations["kept"] = len(particles)
+    generations["acceptance"] = generations["kept"] / generations["simulations"]
+    return Posterior(Path(out), spec, str(data), tuple(period), particles, generations)
+
+
+def write_outputs(result: Posterior, *, mapping=None, predictive: int = 0, progress: bool = True,
+                  workers: int | None = None) -> None:
+    """The ensemble, the scenario naming it, the tables, the figures and (optionally) the predictive check."""
+    from experiments.calibration import validate, validation_figure
+
+    out = result.path
+    write_ensemble(result.ensemble_table(), out / ENSEMBLE_FILE)
+    spec = result.spec
+    table = result.table()
+    header = [f"Posterior by `attrition calibrate` (ABC-SMC, pyabc): {Path(result.data).name}, {result.period[0]} "
+              f"to {result.period[1]}; {len(result.particles)} particles, "
+              f"{int(result.generations['simulations'].sum())} simulations.",
+              "Values here are the posterior medians; sweeps, validation and forecasts run the ensemble "
+              "(replication r on draw r).",
+              "Pinned down by these data: " + (", ".join(table.loc[table["verdict"] == "pinned down", "parameter"])
+                                               or "none") + ".",
+              "Left to the prior: " + (", ".join(table.loc[table["verdict"] == "left to the prior", "parameter"])
+                                       or "none") + "."]
+    (out / SCENARIO_FILE).write_text(scenario_text(spec, result.medians(), header, result.data, result.period,
+                                                   ensemble=ENSEMBLE_FILE))
+    read_ensemble(out / ENSEMBLE_FILE)  # what was written reads back
+    table.to_csv(out / "posterior.csv", index=False)
+    result.correlations().to_csv(out / "pairs.csv", index=False)
+    result.generations.to_csv(out / "generations.csv", index=False)
+    figure = marginals_figure(result)
+    figure.savefig(out / "marginals.png", dpi=110)
+    figure = pairs_figure(result)
+    figure.savefig(out / "pairs.png", dpi=110)
+    if predictive:
+        check = validate(result.data, out / SCENARIO_FILE, result.period, replications=predictive,
+                         mapping=mapping, progress=progress)
+        result.predictive = check
+        check.table.to_csv(out / "predictive.csv", index=False)
+        validation_figure(check, f"posterior predictive check, {result.period[0]} to {result.period[1]}").savefig(
+            out / "predictive.png", dpi=110)
+
+
+def marginals_figure(result: Posterior):
+    """Each parameter's posterior (weighted histogram) over its prior range, the 90% interval marked."""
+    from experiments.document import new_figure
+
+    params = result.spec.parameters
+    cols = 4
+    rows = math.ceil(len(params) / cols)
+    fig, axes = new_figure(rows, cols, figsize=(4 * cols, 2.6 * rows), layout="constrained", squeeze=False)
+    table = result.table().set_index("parameter")
+    weights = result._weights()
+    for ax, p in zip(axes.flat, params, strict=False):
+        low, high = (float(v) for v in p.range)
+        ax.hist(result.particles[p.name], bins=20, range=(low, high), weights=weights, color="C0", alpha=0.7)
+        ax.axhline(1 / 20, color="grey", linestyle=":", label="prior")
+        row = table.loc[p.name]
+        ax.axvspan(row["q05"], row["q95"], color="C1", alpha=0.15, label="90% interval")
+        ax.axvline(row["median"], color="C1")
+        ax.set_title(f"{p.name}\n{row['verdict']}" + (" · at an edge" if row["at_edge"] else ""), fontsize="small")
+        ax.set_xlim(low, high)
+        ax.set_yticks([])
+    for ax in list(axes.flat)[len(params):]:
+        ax.set_visible(False)
+    axes.flat[0].legend(fontsize="x-small")
+    fig.suptitle(f"posterior marginals ({len(result.particles)} particles; dotted: the uniform prior)")
+    return fig
+
+
+def pairs_figure(result: Posterior, pairs: int = 6):
+    """The strongest trade-offs: scatter of the most correlated parameter pairs, point size by weight."""
+    from experiments.document import new_figure
+
+    table = result.correlations().head(pairs)
+    cols = 3
+    rows = max(1, math.ceil(len(table) / cols))
+    fig, axes = new_figure(rows, cols, figsize=(4.5 * cols, 3.6 * rows), layout="constrained", squeeze=False)
+    sizes = 4 + 60 * result._weights() / result._weights().max()
+    for ax, row in zip(axes.flat, table.itertuples(), strict=False):
+        ax.scatter(result.particles[row.first], result.particles[row.second], s=sizes, alpha=0.4, linewidth=0)
+        ax.set_xlabel(row.first)
+        ax.set_ylabel(row.second)
+        ax.set_title(f"correlation {row.correlation:+.2f}", fontsize="small")
+    for ax in list(axes.flat)[len(table):]:
+        ax.set_visible(False)
+    fig.suptitle("parameters that trade off against each other (strongest weighted correlations)")
+    return fig
+
+
+__all__ = ["FITTED", "FitError", "Posterior", "ShareDistance", "ShareSimulator", "fit_posterior", "read_posterior"]
