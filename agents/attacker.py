@@ -6,6 +6,7 @@ nights and in the last wave (calibration.md, Attacker table: launch pattern
 one object per drone.
 """
 
+from datetime import date
 from typing import Literal
 
 import numpy as np
@@ -104,6 +105,11 @@ class Replay(Params):
     is split between the `drone` class and the class that mimics it with a
     binomial draw at `decoy_share`; cruise and ballistic counts fly as they are,
     and `other` (reconnaissance drones, glide bombs) is not simulated.
+
+    With `until` (a forecast's origin), nights after it are drawn as in drawn
+    mode (routine nights and salvos): the attacker then holds
+    `initial_stockpile` and produces `production_per_day` from the day after
+    `until` on. Up to `until` every draw is that of pure replay.
     """
 
     file: str = Field(description="Attack-data CSV ('Massive Missile Attacks on Ukraine' format), relative to "
@@ -114,6 +120,9 @@ class Replay(Params):
     salvo_above: NonNegativeInt = Field(
         250, description="A replayed night of more Shahed-type launches than this is a salvo: it is aimed as salvos "
                          "are (`salvo.reach_km`) and marked in the daily `salvo` column.")
+    until: date | None = Field(
+        None, description="Last replayed night (None: the scenario's end); later nights are drawn from the "
+                          "stockpile, which is `initial_stockpile` on the day after, as in drawn mode.")
 
 
 class Adaptation(Params):
@@ -152,7 +161,8 @@ class AttackerParams(Params):
 
     `mode = "drawn"` launches routine nights and salvos drawn from the tables
     below; `mode = "replay"` launches exactly the observed nights of
-    `replay.file` instead (stockpile and production are then not used).
+    `replay.file` instead (stockpile and production are then not used, unless
+    `replay.until` hands over to drawn nights after that date).
     """
 
     mode: Literal["drawn", "replay"] = "drawn"
@@ -185,6 +195,9 @@ class AttackerParams(Params):
         found = self.salvo.problems(f"{path}.salvo") + self.timing.problems(f"{path}.timing")
         if self.mode == "replay" and self.replay is None:
             found.append((f"{path}.replay", None, "mode = \"replay\" needs a [attacker.replay] table with its file"))
+        if self.mode != "replay" and self.replay is not None and self.replay.until is not None:
+            found.append((f"{path}.replay.until", self.replay.until, "hands replayed nights over to drawn ones: "
+                                                                     "needs mode = \"replay\""))
         lengths = {len(shares) for shares in self.waves.values()}
         for name, shares in self.waves.items():
             if len(lengths) > 1 and len(shares) != max(lengths):
@@ -260,11 +273,30 @@ class Attacker(Agent):
         self._by_route = np.zeros(self.n_routes, dtype=np.int64)
         self._seeds = self.model.rng.integers(2**32, size=model.horizon)  # numba seeds with 32 bits
         self.replay = replay
+        self._last_salvo_night: int | None = None
         if replay is None:
             self.model.schedule_on_day(self.call_salvo, self._days_to_next_salvo())
         else:
             self._unlimited = np.full(len(self.class_names), np.iinfo(np.int64).max // 2, dtype=np.int64)
             self._zero_mean = np.zeros(len(self.class_names))
+            until = params.replay.until if params.replay is not None else None
+            if until is not None:  # no draw here: up to `until` the run is pure replay, draw for draw
+                self.model.schedule_on_day(self.start_drawing, max(self.model.config.day_of(until) + 1, 0))
+
+    def start_drawing(self) -> None:
+        """The day after `replay.until`: stop replaying; draw nights from a fresh stockpile (a bound method).
+
+        The stockpile restarts at `initial_stockpile` (what it accrued while
+        replaying is not known); the next salvo comes a drawn interval after
+        the last replayed one, and not before today.
+        """
+        self.replay = None
+        self.stockpile[:] = _vector(self.params.initial_stockpile, self.class_names, np.int64)
+        self._accrued[:] = 0.0
+        day = self.model.day
+        last = self._last_salvo_night
+        self.model.schedule_on_day(self.call_salvo, max(day, (last if last is not None else day) +
+                                                         self._days_to_next_salvo()))
 
     def _days_to_next_salvo(self) -> int:
         low, high = self.params.salvo.interval_days
@@ -348,6 +380,8 @@ class Attacker(Agent):
         if self.replay is not None:
             night = self.replay[self._nights]
             self.night_was_salvo = bool(night[self._drone | self._decoy].sum() > self.params.replay.salvo_above)
+            if self.night_was_salvo:
+                self._last_salvo_night = self._nights
             weights = self._salvo_route_weights if self.night_was_salvo else self._route_weights
             draw_raid(self._zero_mean, 0.0, night, self._unlimited, weights,
                       self._wave_shares, self._seeds[self._nights], self.launched, self._raid, self._by_route)
