@@ -6,6 +6,7 @@
     attrition headline --out results/headline       # the headline sweeps, then one report of them all
     attrition calibrate DATA.csv --period 2025-01-01:2025-12-31 --out calibrated.toml
     attrition validate DATA.csv --scenario calibrated.toml --period 2025-07-01:2025-12-31
+    attrition forecast DATA.csv --scenario calibrated-2025 --days 90 [--policy FILE ...]
     attrition view [--port 8765]                    # the interactive view, in a browser
     attrition scenarios
 
@@ -180,6 +181,28 @@ def _validate(args) -> int:
     return 0
 
 
+def _forecast(args) -> int:
+    from datetime import date
+
+    from experiments.forecast import forecast, horizon_text
+
+    try:
+        origin = date.fromisoformat(args.origin) if args.origin else None
+    except ValueError:
+        raise ValueError(f"--origin {args.origin!r}: write it as YYYY-MM-DD, e.g. 2025-09-30") from None
+    result = forecast(args.data, args.scenario, args.days, args.policy, replications=args.replications,
+                      root_seed=args.seed, origin=origin, workers=args.workers, mapping=args.mapping)
+    for note in result.notes:
+        print(f"note: {note}")
+    print(horizon_text(result))
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    result.fans().to_csv(out / "forecast.csv", index=False)
+    result.figure().savefig(out / "forecast.png", dpi=110)
+    print(f"wrote {out / 'forecast.csv'} and {out / 'forecast.png'}")
+    return 0
+
+
 def _view(args) -> int:
     import subprocess
 
@@ -249,6 +272,21 @@ def parser() -> argparse.ArgumentParser:
     check.add_argument("--out", default="runs/validation",
                        help="folder for validation.csv, skill.csv, night_bins.csv and validation.png")
     check.set_defaults(handler=_validate)
+    ahead = sub.add_parser("forecast", help="replay the reports to the last one, then project N days under "
+                                            "drawn attacks, under the scenario and each policy")
+    ahead.add_argument("data", help="attack-data CSV in the 'Massive Missile Attacks on Ukraine' format")
+    ahead.add_argument("--scenario", required=True, help="scenario to forecast with (name or TOML)")
+    ahead.add_argument("--days", type=int, required=True, help="days to project past the origin (at least 1)")
+    ahead.add_argument("--policy", action="append", default=[],
+                       help="a policy TOML overlaid on the scenario (repeat for several)")
+    ahead.add_argument("--replications", type=int, default=40, help="runs per policy (default 40)")
+    ahead.add_argument("--origin", default=None, help="last replayed day, YYYY-MM-DD (default: the last report)")
+    ahead.add_argument("--seed", type=int, default=20251231, help="root seed (replication r: the same seed in "
+                                                                   "every policy)")
+    ahead.add_argument("--workers", type=int, default=None, help="local processes (default: all cores; 1: serial)")
+    ahead.add_argument("--mapping", default=None, help="weapon model -> class TOML (default: the built-in one)")
+    ahead.add_argument("--out", default="runs/forecast", help="folder for forecast.csv and forecast.png")
+    ahead.set_defaults(handler=_forecast)
     view = sub.add_parser("view", help="serve the interactive view of the campaign (Mesa SolaraViz) in a browser")
     view.add_argument("--port", type=int, default=8765, help="port (default 8765)")
     view.add_argument("--host", default="localhost", help="host to listen on (default localhost)")
