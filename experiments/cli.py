@@ -4,9 +4,11 @@
     attrition sweep pause-length --out results/pause-length [--workers N] [--scheduler ADDR] [--shard I/N]
     attrition report results/NAME [--out DIR]      # report.html and report.md (figures beside it)
     attrition headline --out results/headline       # the headline sweeps, then one report of them all
-    attrition calibrate DATA.csv --period 2025-01-01:2025-12-31 --out calibrated.toml
+    attrition calibrate DATA.csv --period 2025-01-01:2025-12-31 --out fits/2025   # posterior; resumes
+    attrition calibrate DATA.csv --period 2025-01-01:2025-06-30 --method point --out calibrated.toml
     attrition validate DATA.csv --scenario calibrated.toml --period 2025-07-01:2025-12-31
     attrition forecast DATA.csv --scenario calibrated-2025 --days 90 [--policy FILE ...]
+    attrition backtest DATA.csv --origins 2025-03-31,2025-06-30,2025-09-30 --days 90 [--fit point]
     attrition view [--port 8765]                    # the interactive view, in a browser
     attrition scenarios
 
@@ -100,18 +102,69 @@ def _headline(args) -> int:
 
 
 def _calibrate(args) -> int:
-    from experiments.calibration import calibrate, calibrated_scenario_text, load_calibration_spec
+    from experiments.calibration import load_calibration_spec
     from model.observed import parse_period
 
-    out = Path(args.out)
-    if out.exists() and not args.force:
-        raise ValueError(f"{out} exists; choose another --out or pass --force to overwrite it")
     spec = load_calibration_spec(args.spec)
     if args.replications:
         spec = spec.model_copy(update={"replications": args.replications})
+    period = parse_period(args.period)
+    if args.workers is not None and args.workers < 1:
+        raise ValueError(f"--workers {args.workers}: give at least 1 process")
+    if args.method == "point":
+        return _point_fit(args, spec, period)
+    return _posterior_fit(args, spec, period)
+
+
+def _posterior_fit(args, spec, period) -> int:
+    from experiments.posterior import fit_posterior
+
+    for option in ("population", "generations"):
+        value = getattr(args, option)
+        if value is not None and value < (10 if option == "population" else 1):
+            raise ValueError(f"--{option} {value}: too small (population at least 10, generations at least 1)")
+    if args.predictive is not None and args.predictive < 0:
+        raise ValueError(f"--predictive {args.predictive}: give 0 (no check) or more draws")
+    result = fit_posterior(args.data, period, spec, out=args.out, workers=args.workers, scheduler=args.scheduler,
+                           population=args.population, generations=args.generations, force=args.force,
+                           predictive=args.predictive, mapping=args.mapping)
+    generations = result.generations
+    print(f"posterior of {len(spec.parameters)} parameters of {spec.scenario} given {args.data}, {period[0]} to "
+          f"{period[1]}: ABC-SMC, {len(generations)} generations, {len(result.particles)} particles, "
+          f"{int(generations['simulations'].sum())} simulations ({result.seconds:.0f} s this call)")
+    print(generations.round(3).to_string(index=False))
+    table = result.table()
+    print("\n" + table.assign(**{c: table[c].round(3) for c in ("median", "q05", "q95", "interval_vs_prior")})
+          .to_string(index=False))
+    edges = table.loc[table["at_edge"], "parameter"].tolist()
+    if edges:
+        print("at an edge of its range (a finding about missing structure, not a result): " + ", ".join(edges))
+    pairs = result.correlations()
+    strong = pairs[pairs["correlation"].abs() >= 0.3].head(8)
+    print("\npairs that trade off (weighted correlation, |r| >= 0.3): "
+          + ("; ".join(f"{r.first} ~ {r.second} {r.correlation:+.2f}" for r in strong.itertuples()) or "none"))
+    check = result.predictive
+    if check is not None:
+        print(f"\nposterior predictive check ({check.replications} draws; bands include binomial noise): "
+              "observed monthly shares inside the 90% band: "
+              + ", ".join(f"{c} {100 * v:.0f}%" for c, v in check.coverage().items())
+              + "; mean absolute error " + ", ".join(f"{c} {100 * e:.1f} pp" for c, e in check.errors.items()))
+    print(f"wrote {result.path}: {result.scenario_path.name} (names {result.ensemble_path.name}), posterior.csv, "
+          "pairs.csv, generations.csv, marginals.png, pairs.png" + (", predictive.csv, predictive.png"
+                                                                     if check is not None else ""))
+    return 0
+
+
+def _point_fit(args, spec, period) -> int:
+    from experiments.calibration import calibrate, calibrated_scenario_text
+
+    out = Path(args.out)
+    if out.suffix != ".toml":
+        raise ValueError(f"--out {out}: the point fit writes a scenario file; name one ending in .toml")
+    if out.exists() and not args.force:
+        raise ValueError(f"{out} exists; choose another --out or pass --force to overwrite it")
     if args.maxiter:
         spec = spec.model_copy(update={"optimiser": spec.optimiser.model_copy(update={"maxiter": args.maxiter})})
-    period = parse_period(args.period)
     result = calibrate(args.data, period, spec, mapping=args.mapping, workers=args.workers)
     print(f"fitted {len(result.values)} parameters of {spec.scenario} to {args.data}, {period[0]} to {period[1]} "
           f"({result.evaluations} evaluations of {spec.replications} runs, {result.seconds:.0f} s)")
@@ -142,13 +195,18 @@ def _validate(args) -> int:
             raise ValueError(str(error).replace("--period", "--reference", 1)) from None
     out = Path(args.out)
     result = validate(args.data, args.scenario, period, replications=args.replications, mapping=args.mapping,
-                      reference=reference)
+                      reference=reference, ensemble=args.ensemble)
     for caveat in result.caveats:
         print(f"note: {caveat}")
     table = result.table
-    shares = ("observed", "simulated", "sim_q05", "sim_q95", "obs_q05", "obs_q95", "error")
-    print(table.assign(**{c: table[c].round(3) for c in shares})
-          .drop(columns=["sim_q50", "with_outcome", "observed_neutralised"]).to_string(index=False))
+    shares = ("observed", "simulated", "sim_q05", "sim_q95", "par_q05", "par_q95", "obs_q05", "obs_q95", "error")
+    dropped = ["sim_q50", "with_outcome", "observed_neutralised"]
+    if result.ensemble is None:
+        dropped += ["par_q05", "par_q95"]
+    print(table.assign(**{c: table[c].round(3) for c in shares}).drop(columns=dropped).to_string(index=False))
+    print("bands (90%): sim = run to run with the scenario's values; "
+          + ("par = posterior draws and nights; " if result.ensemble else "")
+          + "obs = that plus the count's binomial noise; `covered`: the observed share lies in the obs band")
     print("mean absolute error of the monthly neutralised share: "
           + ", ".join(f"{c} {100 * e:.1f} pp" for c, e in result.errors.items()))
     skill = result.skill
@@ -200,6 +258,38 @@ def _forecast(args) -> int:
     result.fans().to_csv(out / "forecast.csv", index=False)
     result.figure().savefig(out / "forecast.png", dpi=110)
     print(f"wrote {out / 'forecast.csv'} and {out / 'forecast.png'}")
+    return 0
+
+
+def _backtest(args) -> int:
+    from datetime import date
+
+    from experiments.backtest import backtest, scores_text
+
+    try:
+        origins = [date.fromisoformat(text.strip()) for text in args.origins.split(",") if text.strip()]
+    except ValueError:
+        raise ValueError(f"--origins {args.origins!r}: write dates as YYYY-MM-DD, separated by commas") from None
+    options = {"spec": args.spec} | ({"maxiter": args.maxiter} if args.maxiter else {})
+    out = Path(args.out)
+    result = backtest(args.data, origins, args.days, scenario=args.scenario, fit=args.fit, out=out,
+                      replications=args.replications, root_seed=args.seed, workers=args.workers,
+                      mapping=args.mapping, fit_options=options)
+    for note in result.notes:
+        print(f"note: {note}")
+    for origin, scenario in result.scenarios.items():
+        print(f"origin {origin}: forecast with {scenario}")
+    print(f"monthly neutralised share, {args.days} days after each origin (months weighted by their days; "
+          f"naive: pooled share before the origin, the origin month's share; skill = 1 - model / better naive)")
+    print(scores_text(result))
+    out.mkdir(parents=True, exist_ok=True)
+    result.scores.to_csv(out / "backtest.csv", index=False)
+    result.months.to_csv(out / "backtest-months.csv", index=False)
+    figures = []
+    for origin in result.origins:
+        figures.append(out / f"backtest-{origin}.png")
+        result.figure(origin).savefig(figures[-1], dpi=110)
+    print(f"wrote {out / 'backtest.csv'}, {out / 'backtest-months.csv'} and " + ", ".join(map(str, figures)))
     return 0
 
 
@@ -256,17 +346,31 @@ def parser() -> argparse.ArgumentParser:
     observed.add_argument("--mapping", default=None, help="weapon model -> class TOML (default: the built-in one)")
     fit = sub.add_parser("calibrate", parents=[observed],
                          help="fit the defender's uncertain parameters to observed monthly shares")
-    fit.add_argument("--out", required=True, help="the calibrated scenario TOML to write")
+    fit.add_argument("--out", required=True,
+                     help="folder of the posterior (a stopped fit there continues); with --method point, the "
+                          "calibrated scenario TOML to write")
+    fit.add_argument("--method", choices=("abc", "point"), default="abc",
+                     help="abc: a posterior ensemble by ABC-SMC (default); point: one best parameter set "
+                          "(differential evolution)")
     fit.add_argument("--spec", default="defender", help="calibration file: built-in name or path (default defender)")
     fit.add_argument("--workers", type=int, default=None, help="local processes (default: all cores)")
-    fit.add_argument("--replications", type=int, default=None, help="runs per evaluation (default: the file's)")
-    fit.add_argument("--maxiter", type=int, default=None, help="optimiser generations (default: the file's)")
-    fit.add_argument("--force", action="store_true", help="overwrite --out if it exists")
+    fit.add_argument("--scheduler", default=None, help="Dask scheduler address: simulate there (abc only)")
+    fit.add_argument("--population", type=int, default=None, help="particles per generation (default: the file's)")
+    fit.add_argument("--generations", type=int, default=None,
+                     help="generations in all, the prior's included (default: the file's); raise it to go on")
+    fit.add_argument("--predictive", type=int, default=None,
+                     help="posterior draws the predictive check runs (default: the file's; 0: none)")
+    fit.add_argument("--replications", type=int, default=None, help="point fit: runs per evaluation")
+    fit.add_argument("--maxiter", type=int, default=None, help="point fit: optimiser generations")
+    fit.add_argument("--force", action="store_true", help="replace --out if it holds something else")
     fit.set_defaults(handler=_calibrate)
     check = sub.add_parser("validate", parents=[observed],
                            help="observed against simulated monthly neutralised shares, any period")
     check.add_argument("--scenario", required=True, help="scenario to replay the period with (name or TOML)")
     check.add_argument("--replications", type=int, default=20, help="runs (default 20, at least 1)")
+    check.add_argument("--ensemble", default=None,
+                       help="posterior ensemble (Parquet) whose draw r replication r runs (default: the one the "
+                            "scenario names; 'none': the scenario's own values only)")
     check.add_argument("--reference", default=None,
                        help="START:END whose pooled share is the constant guess (default: --period)")
     check.add_argument("--out", default="runs/validation",
@@ -287,6 +391,23 @@ def parser() -> argparse.ArgumentParser:
     ahead.add_argument("--mapping", default=None, help="weapon model -> class TOML (default: the built-in one)")
     ahead.add_argument("--out", default="runs/forecast", help="folder for forecast.csv and forecast.png")
     ahead.set_defaults(handler=_forecast)
+    back = sub.add_parser("backtest", help="fit before each origin, forecast the days after, score against "
+                                           "the reports beside two naive forecasts")
+    back.add_argument("data", help="attack-data CSV in the 'Massive Missile Attacks on Ukraine' format")
+    back.add_argument("--origins", required=True, help="comma-separated dates, e.g. 2025-03-31,2025-06-30")
+    back.add_argument("--days", type=int, default=90, help="days forecast after each origin (default 90)")
+    back.add_argument("--scenario", default=None, help="scenario (default: calibrated-2025 for --fit none, the "
+                                                       "calibration file's for point and abc)")
+    back.add_argument("--fit", choices=["none", "point", "abc"], default="none",
+                      help="how to fit before each origin (default none: the scenario as it is)")
+    back.add_argument("--spec", default="defender", help="calibration file for point and abc (default defender)")
+    back.add_argument("--maxiter", type=int, default=None, help="point fit: optimiser generations")
+    back.add_argument("--replications", type=int, default=20, help="runs per origin (default 20)")
+    back.add_argument("--seed", type=int, default=20250331, help="root seed")
+    back.add_argument("--workers", type=int, default=None, help="local processes (default: all cores; 1: serial)")
+    back.add_argument("--mapping", default=None, help="weapon model -> class TOML (default: the built-in one)")
+    back.add_argument("--out", default="runs/backtest", help="folder for backtest.csv, the figures and fits")
+    back.set_defaults(handler=_backtest)
     view = sub.add_parser("view", help="serve the interactive view of the campaign (Mesa SolaraViz) in a browser")
     view.add_argument("--port", type=int, default=8765, help="port (default 8765)")
     view.add_argument("--host", default="localhost", help="host to listen on (default localhost)")

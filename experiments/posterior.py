@@ -48,8 +48,8 @@ from tqdm.auto import tqdm
 from experiments.calibration import (
     FITTED,
     CalibrationSpec,
+    _family_members,
     load_calibration_spec,
-    monthly_counts,
     objective_for,
     scenario_text,
 )
@@ -91,6 +91,22 @@ class ShareSimulator:
     period: tuple[date, date]
     keys: list[tuple[str, str]]
 
+    def counts(self, campaign) -> tuple[np.ndarray, np.ndarray]:
+        """Launched and neutralised per observed (month, class) row: `monthly_counts`, in numpy (it runs often)."""
+        daily = campaign.daily()
+        dates = daily["date"].to_numpy("datetime64[D]")
+        inside = (dates >= np.datetime64(self.period[0])) & (dates <= np.datetime64(self.period[1]))
+        months = dates[inside].astype("datetime64[M]").astype(str)
+        families = _family_members(campaign)
+        per_day = {(kind, cls): daily[[f"{kind}_{m}" for m in members]].to_numpy(float)[inside].sum(axis=1)
+                   for cls, members in families.items() for kind in ("launched", "neutralised")}
+        launched, neutralised = np.zeros(len(self.keys)), np.zeros(len(self.keys))
+        for k, (month, cls) in enumerate(self.keys):
+            rows = months == month
+            launched[k] = per_day[("launched", cls)][rows].sum()
+            neutralised[k] = per_day[("neutralised", cls)][rows].sum()
+        return launched, neutralised
+
     def values(self, pars) -> dict:
         """Parameter values by name, integer parameters rounded."""
         return {p.name: int(round(pars[p.name])) if p.is_integer else float(pars[p.name]) for p in self.parameters}
@@ -100,9 +116,7 @@ class ShareSimulator:
         raw = with_values(self.base, {p.name: p.paths for p in self.parameters}, self.values(pars))
         seed = int(np.random.randint(0, 2**62))  # noqa: NPY002 - pyabc proposes from numpy's global state
         campaign = AirCampaign(build_scenario(raw, self.source), rng=seed).run()
-        table = monthly_counts(campaign, self.period).set_index(["month", "class"])
-        launched = table["launched"].reindex(self.keys).to_numpy(float)
-        neutralised = table["neutralised"].reindex(self.keys).to_numpy(float)
+        launched, neutralised = self.counts(campaign)
         with np.errstate(invalid="ignore", divide="ignore"):
             share = np.where(launched > 0, neutralised / launched, np.nan)
         return {"share": share}
@@ -169,7 +183,7 @@ class OrderedMap:
     def __call__(self, blob: bytes, batches: list[list[int]]) -> list[list]:
         """Each batch of seeds simulated; results in batch order."""
         if self.client is not None:
-            shared = self.client.scatter(blob, broadcast=True)
+            shared = self.client.scatter(blob, broadcast=True, hash=False)
             futures = self.client.map(simulate_candidates, [shared] * len(batches), batches, pure=False)
             return self.client.gather(futures)
         if self.pool is not None:
@@ -315,9 +329,10 @@ class Posterior:
 
 
 def _identity(spec: CalibrationSpec, data: str | Path, period, settings: dict) -> str:
+    """What fixes a fit's particles: the spec (less when to stop), the data's bytes, period, population."""
     digest = hashlib.sha256(Path(data).read_bytes()).hexdigest()[:16]
-    payload = {"spec": spec.model_dump(mode="json"), "data": digest, "period": [str(d) for d in period],
-               "settings": settings, "attrition": version("attrition")}
+    payload = {"spec": spec.model_dump(mode="json", exclude={"abc"}), "data": digest,
+               "period": [str(d) for d in period], "settings": settings, "attrition": version("attrition")}
     return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()[:16]
 
 
@@ -364,7 +379,7 @@ def fit_posterior(data: str | Path, period: tuple[date, date], spec: Calibration
     prior = pyabc.Distribution(**{p.name: pyabc.RV("uniform", float(p.range[0]), float(p.range[1] - p.range[0]))
                                   for p in spec.parameters})
     out = Path(out)
-    identity = _identity(spec, data, period, {"population": settings.population, "seed": spec.root_seed})
+    identity = _identity(spec, data, period, {"population": settings.population, "quantile": settings.quantile})
     resume = _open_folder(out, identity, force)
     (out / MANIFEST_FILE).write_text(json.dumps({"identity": identity, "data": str(Path(data).resolve()),
                                                  "period": [str(d) for d in period], "spec": spec.name,

@@ -8,6 +8,7 @@ over the built-in `catalog.toml`. Nothing is written anywhere while loading.
 """
 
 import copy
+import functools
 import tomllib
 from importlib import resources
 from pathlib import Path
@@ -133,9 +134,15 @@ def validation_problems(error: ValidationError) -> list[tuple[str, object, str]]
             for e in error.errors(include_url=False)]
 
 
+@functools.lru_cache(maxsize=1)
+def _builtin_catalog() -> dict:
+    """The built-in catalog, read once per process (`merge` copies it before anything changes it)."""
+    return _read_toml(Path(str(DATA / "catalog.toml")))
+
+
 def _with_catalog(raw: dict) -> dict:
     """The scenario's data with the built-in catalog merged under its `[catalog]` tables."""
-    return {**raw, "catalog": merge(_read_toml(Path(str(DATA / "catalog.toml"))), raw.get("catalog", {}))}
+    return {**raw, "catalog": merge(_builtin_catalog(), raw.get("catalog", {}))}
 
 
 def scenario_data(source: str | Path, relative_to: Path | None = None) -> tuple[dict, str]:

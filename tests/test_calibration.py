@@ -243,10 +243,15 @@ def test_a_later_period_carries_the_state_from_the_scenario_start(synthetic):
 def test_calibrate_refuses_an_existing_out_without_force(tmp_path, capsys):
     out = tmp_path / "calibrated.toml"
     out.write_text("# someone else's scenario\n")
-    code = main(["calibrate", str(FIXTURE), "--period", "2025-07-19:2025-08-03", "--out", str(out)])
+    code = main(["calibrate", str(FIXTURE), "--period", "2025-07-19:2025-08-03", "--method", "point",
+                 "--out", str(out)])
     assert code == 2
     err = capsys.readouterr().err
     assert str(out) in err and "--force" in err
+    assert out.read_text() == "# someone else's scenario\n"
+    code = main(["calibrate", str(FIXTURE), "--period", "2025-07-19:2025-08-03", "--out", str(out)])
+    assert code == 2  # the posterior goes into a folder: a file is never replaced by one
+    assert "is a file; the posterior goes into a folder" in capsys.readouterr().err
     assert out.read_text() == "# someone else's scenario\n"
 
 
