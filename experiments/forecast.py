@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 from tqdm.auto import tqdm
 
-from experiments.calibration import FITTED, extension_note, replay_data
+from experiments.calibration import FITTED, _family_members, extension_note, replay_data
 from experiments.design import Run, replication_seed, run_id, set_path
 from experiments.ensemble import scenario_ensemble
 from experiments.executors import ProcessExecutor, SerialExecutor
@@ -197,6 +197,9 @@ class Forecast:
     replications: int
     ballistic_capable: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    flows: pd.DataFrame | None = field(default=None, repr=False)
+    """Per policy, replication and projected day: `launched_<family>` and `neutralised_<family>` that night,
+    families as the reports count them (drones with decoys), for scoring against what was reported."""
 
     def fans(self) -> pd.DataFrame:
         """Per policy, day and measure: the 5, 25, 50, 75 and 95% quantiles over replications."""
@@ -270,6 +273,16 @@ def _measures(daily: pd.DataFrame, origin: date, families: dict[str, list[str]])
     return out
 
 
+def _flows(daily: pd.DataFrame, origin: date, groups: dict[str, list[str]]) -> pd.DataFrame:
+    """One run's nightly launched and neutralised counts after the origin, by reported family."""
+    daily = daily[pd.to_datetime(daily["date"]) > pd.Timestamp(origin)]
+    out = pd.DataFrame({"date": pd.to_datetime(daily["date"]).to_numpy()})
+    for family, classes in groups.items():
+        for kind in ("launched", "neutralised"):
+            out[f"{kind}_{family}"] = daily[[f"{kind}_{c}" for c in classes]].sum(axis=1).to_numpy()
+    return out
+
+
 def _identity(raw: dict) -> str:
     return hashlib.sha256(json.dumps(raw, sort_keys=True, default=str).encode()).hexdigest()[:16]
 
@@ -320,10 +333,11 @@ def forecast(data: str | Path, scenario: str | Path, days: int, policies=(), *, 
     ensemble = scenario_ensemble(raw, source)
     labels = _labels(raw.get("name", Path(source).stem), paths)
     built = build_scenario(base, source)
-    AirCampaign(built, rng=0)  # what only a campaign checks (reports of a class that reaches no site), now
+    reported = _family_members(AirCampaign(built, rng=0))  # a campaign checks what a scenario cannot (ranges)
     families = {f: g for f, g in members(built.catalog.threats).items() if f in FITTED}
     capable = [n for n, i in built.catalog.interceptors.items() if i.ballistic_capable]
     columns = [*(f"stock_{n}" for n in built.catalog.interceptors), *(f"leaked_{c}" for c in built.catalog.threats),
+               *(f"{kind}_{c}" for kind in ("launched", "neutralised") for c in built.catalog.threats),
                "damage", "ballistic_capable_left"]
     chunks, owner = [], {}
     for r in range(replications):
@@ -335,7 +349,7 @@ def forecast(data: str | Path, scenario: str | Path, days: int, policies=(), *, 
             run = Run(run_id(k, r), k, r, seed, {})
             owner[run.run_id] = (labels[k], r)
             chunks.append(Chunk(identity, run_raw, where, {}, [run], columns))
-    tables = []
+    tables, flows = [], []
     bar = tqdm(total=len(chunks), desc="forecasting", unit="run", disable=not progress)
 
     def collect(result) -> None:
@@ -345,6 +359,7 @@ def forecast(data: str | Path, scenario: str | Path, days: int, policies=(), *, 
         for run_key, daily in result.daily.groupby("run_id", sort=False):
             policy, r = owner[run_key]
             tables.append(_measures(daily, origin, families).assign(policy=policy, replication=r))
+            flows.append(_flows(daily, origin, reported).assign(policy=policy, replication=r))
         bar.update(result.count)
 
     executor = SerialExecutor() if workers == 1 else ProcessExecutor(workers)
@@ -365,7 +380,9 @@ def forecast(data: str | Path, scenario: str | Path, days: int, policies=(), *, 
         notes.append(extended)
     if ensemble is not None:
         notes.append(f"replication r runs posterior draw r of {ensemble.source} ({len(ensemble)} particles)")
-    return Forecast(origin, days, labels, runs, measures, rates, window, replications, capable, notes)
+    flows = pd.concat(flows, ignore_index=True).sort_values(["policy", "replication", "date"], kind="stable")
+    return Forecast(origin, days, labels, runs, measures, rates, window, replications, capable, notes,
+                    flows.reset_index(drop=True))
 
 
 def horizon_text(result: Forecast) -> str:
