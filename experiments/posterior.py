@@ -180,15 +180,23 @@ class OrderedMap:
 
                 self.pool = ProcessPoolExecutor(self.workers, mp_context=process_context("experiments.posterior"))
 
-    def __call__(self, blob: bytes, batches: list[list[int]]) -> list[list]:
-        """Each batch of seeds simulated; results in batch order."""
+    def __call__(self, blob: bytes, batches: list[list[int]]):
+        """Each batch of seeds simulated, yielded in batch order as they come; closing it cancels the rest."""
+        if self.client is None and self.pool is None:
+            for batch in batches:
+                yield simulate_candidates(blob, batch)
+            return
         if self.client is not None:
-            shared = self.client.scatter(blob, broadcast=True, hash=False)
+            shared = self.client.scatter(blob, broadcast=True, hash=False)  # unique key: never shared
             futures = self.client.map(simulate_candidates, [shared] * len(batches), batches, pure=False)
-            return self.client.gather(futures)
-        if self.pool is not None:
-            return list(self.pool.map(simulate_candidates, [blob] * len(batches), batches))
-        return [simulate_candidates(blob, batch) for batch in batches]
+        else:
+            futures = [self.pool.submit(simulate_candidates, blob, batch) for batch in batches]
+        try:
+            for future in futures:
+                yield future.result()
+        finally:
+            for future in futures:
+                future.cancel()
 
     def close(self) -> None:
         """Stop the processes, or the Dask client this map opened."""
@@ -218,19 +226,25 @@ def _sampler_class():
                 while sample.n_accepted < n and evaluated < max_eval:
                     wanted = math.ceil((n - sample.n_accepted) / max(rate, 0.02) * 1.1)
                     size = int(min(max(wanted, 2 * self.mapper.workers), 5 * n))
-                    per = math.ceil(size / (4 * self.mapper.workers))
+                    per = max(1, min(25, math.ceil(size / (4 * self.mapper.workers))))
                     seeds = [_seed(self.root_seed, t, evaluated + k) for k in range(size)]
-                    batches = [seeds[k:k + per] for k in range(0, size, per)]
                     tried = kept = 0
-                    for particle in (p for batch in self.mapper(blob, batches) for p in batch):
-                        if sample.n_accepted >= n:
-                            break
-                        sample.append(particle)
-                        tried += 1
-                        kept += bool(particle.accepted)
+                    results = self.mapper(blob, [seeds[k:k + per] for k in range(0, size, per)])
+                    try:
+                        for batch in results:
+                            for particle in batch:
+                                if sample.n_accepted >= n:
+                                    break
+                                sample.append(particle)
+                                tried += 1
+                                kept += bool(particle.accepted)
+                                bar.update(bool(particle.accepted))
+                            if sample.n_accepted >= n:
+                                break
+                    finally:
+                        results.close()
                     evaluated += tried
                     rate = max(kept / max(tried, 1), 1 / (tried + 1))
-                    bar.update(kept)
             finally:
                 bar.close()
             self.nr_evaluations_ = evaluated
