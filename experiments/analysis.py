@@ -61,6 +61,37 @@ def describe(values, confidence: float = CONFIDENCE) -> pd.Series:
     return pd.Series(out)
 
 
+def parameter_share(runs: pd.DataFrame, outcome: str, draws: pd.DataFrame) -> float:
+    """How much of an outcome's spread over replications the posterior draws' parameter values explain.
+
+    Replication r ran draw r (`runs["draw"]`, a row of the ensemble table `draws`) on night seed r, so
+    both the parameters and the nights vary together. Within each design point the outcome is regressed
+    linearly on the draws' values; the adjusted R-squared is the share of the variance the parameters
+    explain, averaged over the design points (weighted by their variance). The rest is the nights, plus
+    whatever parameter effect a linear fit misses: a lower bound on the parameters' share.
+    """
+    _require(runs, [outcome, "draw", "point"])
+    values = draws.drop(columns=[c for c in ("weight",) if c in draws.columns])
+    values = values.loc[:, ~values.T.duplicated()]  # one column per parameter (some set several paths)
+    values = values.loc[:, values.std() > 0]
+    explained = total = 0.0
+    for _, group in runs.groupby("point"):
+        y = group[outcome].to_numpy(float)
+        x = values.iloc[group["draw"].to_numpy(int)].to_numpy(float)
+        keep = ~np.isnan(y)
+        y, x = y[keep], x[keep]
+        n, k = x.shape
+        if n < k + 3 or np.var(y) == 0:
+            continue
+        design = np.column_stack([np.ones(n), (x - x.mean(axis=0)) / x.std(axis=0)])
+        fitted = design @ np.linalg.lstsq(design, y, rcond=None)[0]
+        r2 = 1 - np.sum((y - fitted) ** 2) / np.sum((y - y.mean()) ** 2)
+        adjusted = 1 - (1 - r2) * (n - 1) / (n - k - 1)
+        explained += max(0.0, adjusted) * np.var(y)
+        total += np.var(y)
+    return explained / total if total > 0 else np.nan
+
+
 def _require(runs: pd.DataFrame, columns: list[str]) -> None:
     missing = [c for c in columns if c not in runs.columns]
     if missing:

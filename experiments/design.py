@@ -15,7 +15,6 @@ import copy
 import hashlib
 import itertools
 import json
-import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 from importlib.metadata import version
@@ -24,44 +23,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from experiments.ensemble import scenario_ensemble
+from experiments.paths import path_tokens, set_path
 from experiments.spec import Factor, SpecError, SweepSpec
 from model import AirCampaign, ScenarioError, build_scenario, scenario_data
+from model.loading import DataFileError
 
-_TOKEN = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
-
-
-def path_tokens(path: str) -> list[str | int]:
-    """`a.b[2].c` as `["a", "b", 2, "c"]`; KeyError if it is not a path."""
-    tokens, end = [], 0
-    for match in _TOKEN.finditer(path):
-        if match.start() != end and path[end:match.start()] != ".":
-            raise KeyError(path)
-        tokens.append(match.group(1) if match.group(1) is not None else int(match.group(2)))
-        end = match.end()
-    if end != len(path) or not tokens:
-        raise KeyError(path)
-    return tokens
-
-
-def set_path(raw: dict, path: str, value) -> None:
-    """Set the value at a dotted path in scenario data; every parent must already exist."""
-    tokens = path_tokens(path)
-    node = raw
-    for depth, token in enumerate(tokens[:-1]):
-        try:
-            node = node[token]
-        except (KeyError, IndexError, TypeError):
-            where = ".".join(str(t) for t in tokens[: depth + 1])
-            raise KeyError(f"{where} is not in the scenario") from None
-    last = tokens[-1]
-    if isinstance(node, list) and not (isinstance(last, int) and last < len(node)):
-        raise KeyError(f"{path}: index out of range")
-    if isinstance(last, int) and not isinstance(node, list):
-        raise KeyError(f"{path}: not a list")
-    if not isinstance(node, dict | list):
-        raise KeyError(f"{path}: its parent is a value, not a table")
-    node[last] = value
-
+__all__ = ["Run", "SweepPlan", "path_tokens", "replication_seed", "set_path", "with_values"]
 
 def with_values(base: dict, paths: dict[str, list[str]], values: dict) -> dict:
     """A copy of scenario data with each factor's value set at every one of its paths."""
@@ -141,6 +109,8 @@ class Run:
     replication: int
     seed: int
     values: dict
+    draw: int | None = None
+    """The ensemble particle this replication runs (None: the scenario's own values)."""
 
 
 class SweepPlan:
@@ -154,9 +124,20 @@ class SweepPlan:
                 spec.scenario, relative_to=Path(spec.base_dir) if spec.base_dir else None)
         except ScenarioError as error:
             raise SpecError(source, [("scenario", spec.scenario, str(error))]) from None
+        self.ensemble = self._ensemble()
         self.design = design_table(spec)
         self.points = self.design.drop(columns="point").to_dict("records")
         self._check_points()
+
+    def _ensemble(self):
+        """The posterior ensemble the replications draw from: the spec's, else the scenario's (or None)."""
+        override = self.spec.ensemble
+        if override is not None and override != "none" and not Path(override).is_absolute():
+            override = str(Path(self.spec.base_dir or ".") / override)
+        try:
+            return scenario_ensemble(self.base, self.scenario_source, override)
+        except DataFileError as error:
+            raise SpecError(self.source, [("ensemble", override or self.base.get("ensemble"), str(error))]) from None
 
     def _check_points(self) -> None:
         """Every factor's path exists, and every design point makes a valid scenario."""
@@ -197,7 +178,9 @@ class SweepPlan:
     def runs(self) -> list[Run]:
         """Every run of the sweep, point by point, replication by replication."""
         seeds = [replication_seed(self.spec.root_seed, r) for r in range(self.spec.replications)]
-        return [Run(run_id(p, r), p, r, seeds[r], values)
+        draws = [self.ensemble.particle(r) if self.ensemble is not None else None
+                 for r in range(self.spec.replications)]
+        return [Run(run_id(p, r), p, r, seeds[r], values, draws[r])
                 for p, values in enumerate(self.points) for r in range(self.spec.replications)]
 
     @property
@@ -205,4 +188,6 @@ class SweepPlan:
         """A hash of what determines the results: spec, base scenario data, design, package version."""
         payload = {"spec": self.spec.model_dump(mode="json"), "scenario": self.base,
                    "design": self.design.to_dict("list"), "attrition": version("attrition")}
+        if self.ensemble is not None:
+            payload["ensemble"] = self.ensemble.digest
         return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()[:16]

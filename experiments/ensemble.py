@@ -25,7 +25,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from experiments.design import set_path
+from experiments.paths import set_path
 from model.loading import DataFileError
 
 WEIGHT = "weight"
@@ -71,8 +71,9 @@ class Ensemble:
 
     def draw(self, r: int) -> dict:
         """Replication r's values by path, as plain Python numbers."""
-        row = self.table.iloc[self.particle(r)]
-        return {path: row[path].item() if hasattr(row[path], "item") else row[path] for path in self.paths}
+        k = self.particle(r)
+        values = {path: self.table[path].iat[k] for path in self.paths}  # by column: integers stay integers
+        return {path: v.item() if hasattr(v, "item") else v for path, v in values.items()}
 
     def apply(self, raw: dict, r: int) -> dict:
         """A copy of scenario data with draw r's values set at their paths."""

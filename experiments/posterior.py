@@ -8,14 +8,15 @@ parameters are drawn from uniform priors over the ranges of a calibration file
 once, and it is kept when its distance to the observed monthly shares, the sum
 over classes of the day-weighted monthly MAE over its target (the point fit's
 loss), is under the generation's tolerance (the median of the last one). The
-kept particles and their weights are the posterior.
+kept particles and their weights are the posterior. Generation 0 keeps every
+draw from the prior (tolerance infinite); its median distance is the first tolerance.
 
 Why pyabc: it is maintained, takes any simulator as a plain function, stores
 every generation in SQLite (so a fit that stops resumes from its last finished
 generation), and accepts a custom sampler. The sampler here (`SeededSampler`)
-makes the fit reproducible on any executor: candidate i of generation t (-1:
-the prior sample that sets the first tolerance) is proposed and simulated under
-numpy's global seed from `SeedSequence(root_seed, spawn_key=(t + 1, i))`;
+makes the fit reproducible on any executor: candidate i of generation t is
+proposed and simulated under numpy's global seed from
+`SeedSequence(root_seed, spawn_key=(t + 1, i))`;
 candidates go out in batches,
 and are accepted in index order, whatever finished first. Local processes and
 a Dask cluster thus give the same posterior, and so does a resumed fit.
@@ -403,7 +404,7 @@ def fit_posterior(data: str | Path, period: tuple[date, date], spec: Calibration
     try:
         sampler = _sampler_class()(mapper, spec.root_seed, progress)
         abc = pyabc.ABCSMC(simulator, prior, distance, population_size=settings.population, sampler=sampler,
-                           eps=pyabc.QuantileEpsilon(alpha=settings.quantile))
+                           eps=pyabc.QuantileEpsilon(initial_epsilon=math.inf, alpha=settings.quantile))
         database = f"sqlite:///{(out / DATABASE_FILE).resolve()}"
         if resume:
             history = abc.load(database, 1)

@@ -13,6 +13,7 @@ import tomllib
 from importlib import resources
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from experiments import analysis, plots
@@ -64,6 +65,9 @@ def _overview(result: SweepResult, spec) -> Section:
     overall = pd.DataFrame([{"outcome": o, **analysis.describe(runs[o])} for o in outcomes])
     section.add(Table(overall[["outcome", "n", "mean", "ci_low", "ci_high", "q05", "q50", "q95"]],
                       "Every run of the sweep, per year: mean with its 95% CI, and quantiles"))
+    uncertainty = _uncertainty_sources(manifest, runs, outcomes)
+    if uncertainty is not None:
+        section.add(*uncertainty)
     points = runs["point"].nunique()
     if points <= 24 and outcomes:
         keys = result.factors
@@ -75,6 +79,38 @@ def _overview(result: SweepResult, spec) -> Section:
             shown[key] = shown[key].map(str)
         section.add(Table(shown, "By design point: mean (95% CI)"))
     return section
+
+
+def _uncertainty_sources(manifest: dict, runs: pd.DataFrame, outcomes: list[str]) -> list | None:
+    """With a posterior ensemble: what the intervals hold, and how much of their width is the parameters'."""
+    ensemble = manifest.get("ensemble")
+    if not ensemble or "draw" not in runs.columns:
+        return None
+    path = Path(ensemble["file"])
+    distinct = runs["draw"].nunique()
+    text = (f"**Parameter uncertainty is in every interval.** Replication r ran posterior draw r of "
+            f"`{path.name}` ({distinct:,} distinct draws of its {ensemble['particles']:,} particles) on night "
+            f"seed r, so policies compared at the same replication share their nights and their parameters, "
+            f"and each quantile band spans both what the data leave open and the luck of the nights.")
+    if not path.is_file():
+        return [Text(text + f" (The ensemble file is no longer at {path}: the split by source is left out.)")]
+    draws = pd.read_parquet(path)
+    rows = []
+    for outcome in outcomes:
+        share = analysis.parameter_share(runs, outcome, draws)
+        if np.isnan(share):
+            continue
+        spread = runs.groupby("point")[outcome].quantile([0.05, 0.95]).unstack()
+        width = float((spread[0.95] - spread[0.05]).mean())
+        rows.append({"outcome": outcome, "90% band width": width, "from the parameters": f"{100 * share:.0f}%",
+                     "from the nights": f"{100 * (1 - share):.0f}%",
+                     "width with parameters fixed (about)": width * np.sqrt(1 - share)})
+    if not rows:
+        return [Text(text)]
+    note = ("Where the spread comes from: the share of each outcome's variance over replications that a linear "
+            "fit on the draws' parameter values explains (adjusted R², within each design point), and the "
+            "rest. It is a lower bound on the parameters' part: a linear fit misses their non-linear effects.")
+    return [Text(text), Table(pd.DataFrame(rows), note)]
 
 
 def _general_figures(result: SweepResult, spec) -> Section:

@@ -4,7 +4,7 @@ A spec is a TOML file (or a built-in name from `experiments/specs/`):
 
     name = "pause-length"
     scenario = "historical-2025"       # built-in scenario name, or a path relative to the spec
-    replications = 50
+    replications = 50                  # with a scenario naming a posterior ensemble, replication r runs draw r
     root_seed = 2025
     [design]
     kind = "full_factorial"            # or latin_hypercube, sobol, morris
@@ -121,6 +121,9 @@ class SweepSpec(BaseModel):
     design: Design = Design()
     replications: int = Field(ge=1)
     root_seed: int = Field(ge=0)
+    ensemble: str | None = Field(
+        None, description="Posterior ensemble (Parquet, relative to the spec) whose draw r replication r runs; "
+                          "default: the one the scenario names; \"none\": the scenario's own values.")
     outputs: Outputs = Outputs()
     report: Report = Report()
     base_dir: str = Field("", exclude=True, description="Folder of the spec file; scenario paths are relative to it.")

@@ -106,6 +106,9 @@ class ResultStore:
                 "factors": [f.model_dump(mode="json") for f in plan.spec.factors],
                 "design": json.loads(plan.design.to_json(orient="records", date_format="iso")),
                 "runs": len(plan.points) * plan.spec.replications,
+                "ensemble": None if plan.ensemble is None else {
+                    "file": plan.ensemble.source, "digest": plan.ensemble.digest, "particles": len(plan.ensemble),
+                    "paths": plan.ensemble.paths},
                 "git_commit": _git_commit(),
                 "versions": _versions(),
                 "platform": {"system": platform.platform(), "python": platform.python_version(),

@@ -90,7 +90,7 @@ class SweepResult:
         """
         runs = self.runs
         experiments = runs[[*self.factors, "seed"]].reset_index(drop=True)
-        skip = {"run_id", "point", "replication", "seed", *self.factors}
+        skip = {"run_id", "point", "replication", "draw", "seed", *self.factors}
         outcomes = {c: runs[c].to_numpy() for c in runs.columns
                     if c not in skip and pd.api.types.is_numeric_dtype(runs[c])}
         return experiments, outcomes
@@ -115,8 +115,8 @@ def _chunks(plan: SweepPlan, todo: list[Run], workers: int, simulator) -> list[C
     # about 20 chunks a worker: small enough that no worker idles long at the end, big enough to amortise
     size = max(1, min(50, math.ceil(len(todo) / (workers * 20)))) if todo else 1
     daily = plan.spec.outputs.daily
-    return [Chunk(plan.identity, plan.base, plan.scenario_source, plan.paths, todo[k:k + size], daily, simulator)
-            for k in range(0, len(todo), size)]
+    return [Chunk(plan.identity, plan.base, plan.scenario_source, plan.paths, todo[k:k + size], daily, simulator,
+                  plan.ensemble) for k in range(0, len(todo), size)]
 
 
 def run_sweep(spec: str | Path | SweepSpec, out: str | Path, *, workers: int | None = None, scheduler=None,

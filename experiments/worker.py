@@ -39,6 +39,8 @@ class Chunk:
     runs: list[Run]
     daily_columns: list[str] | str = field(default_factory=list)
     simulator: object = simulate
+    ensemble: object = None
+    """The posterior ensemble (`experiments.ensemble.Ensemble`) whose draws the runs take, or None."""
 
 
 @dataclass
@@ -61,9 +63,11 @@ _SCENARIOS: OrderedDict = OrderedDict()
 
 
 def _scenario(chunk: Chunk, run: Run) -> Scenario:
-    key = (chunk.identity, run.point)
+    """A run's scenario: its draw's values set first (when there is an ensemble), then its design point's."""
+    key = (chunk.identity, run.point, run.draw)
     if key not in _SCENARIOS:
-        raw = with_values(chunk.base, chunk.paths, run.values)
+        base = chunk.base if run.draw is None else chunk.ensemble.apply(chunk.base, run.replication)
+        raw = with_values(base, chunk.paths, run.values)
         _SCENARIOS[key] = build_scenario(raw, chunk.scenario_source)
         while len(_SCENARIOS) > 32:
             _SCENARIOS.popitem(last=False)
@@ -81,6 +85,9 @@ def run_chunk(chunk: Chunk) -> ChunkResult:
     rows, dailies, failures = [], [], []
     for run in chunk.runs:
         ids = {"run_id": run.run_id, "point": run.point, "replication": run.replication, "seed": run.seed}
+        if run.draw is not None:
+            ids = {"run_id": run.run_id, "point": run.point, "replication": run.replication, "draw": run.draw,
+                   "seed": run.seed}
         try:
             summary, daily = chunk.simulator(_scenario(chunk, run), run.seed, chunk.daily_columns)
         except Exception as error:  # noqa: BLE001 - any failure of a run is data, not a crash

@@ -162,7 +162,6 @@ def test_report_is_written_beside_the_results(built):
     assert built.paths == {"markdown": built.report / "report.md", "html": built.report / "report.html"}
     assert (built.report / "report.md").is_file() and (built.report / "report.html").is_file()
     assert built.md.startswith(f"# attrition: {', '.join(sorted(built.planned))}\n")
-    assert built.seconds < 60
 
 
 def test_report_needs_no_network(built):
