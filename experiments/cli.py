@@ -7,6 +7,7 @@
     attrition calibrate DATA.csv --period 2025-01-01:2025-12-31 --out fits/2025   # posterior; resumes
     attrition calibrate DATA.csv --period 2025-01-01:2025-06-30 --method point --out calibrated.toml
     attrition validate DATA.csv --scenario calibrated.toml --period 2025-07-01:2025-12-31
+    attrition recovery DATA.csv --period 2025-01-01:2025-03-31 --datasets 20   # do 90% intervals hold the truth?
     attrition forecast DATA.csv --scenario calibrated-2025 --days 90 [--policy FILE ...]
     attrition backtest DATA.csv --origins 2025-03-31,2025-06-30,2025-09-30 --days 90 [--fit point]
     attrition view [--port 8765]                    # the interactive view, in a browser
@@ -152,6 +153,26 @@ def _posterior_fit(args, spec, period) -> int:
     print(f"wrote {result.path}: {result.scenario_path.name} (names {result.ensemble_path.name}), posterior.csv, "
           "pairs.csv, generations.csv, marginals.png, pairs.png" + (", predictive.csv, predictive.png"
                                                                      if check is not None else ""))
+    return 0
+
+
+def _recovery(args) -> int:
+    from experiments.recovery import recover
+    from model.observed import parse_period
+
+    if args.datasets < 1:
+        raise ValueError(f"--datasets {args.datasets}: give at least 1")
+    period = parse_period(args.period)
+    result = recover(args.data, period, args.spec, datasets=args.datasets, out=args.out, workers=args.workers,
+                     mapping=args.mapping)
+    summary = result.summary()
+    print(f"simulation-based calibration: {args.datasets} synthetic data sets made by the model from parameters "
+          f"drawn from the prior, each fitted like the real data ({period[0]} to {period[1]})")
+    print(summary.assign(coverage=(100 * summary["coverage"]).round(0),
+                         interval_vs_prior=summary["interval_vs_prior"].round(2)).to_string(index=False))
+    print("coverage: share of data sets whose true value lies in the posterior 90% interval (target >= 80% for "
+          "each identifiable parameter: interval under 0.8 of the prior's on average)")
+    print(f"wrote {Path(args.out) / 'recovery.csv'} and {Path(args.out) / 'coverage.csv'}")
     return 0
 
 
@@ -364,6 +385,13 @@ def parser() -> argparse.ArgumentParser:
     fit.add_argument("--maxiter", type=int, default=None, help="point fit: optimiser generations")
     fit.add_argument("--force", action="store_true", help="replace --out if it holds something else")
     fit.set_defaults(handler=_calibrate)
+    sbc = sub.add_parser("recovery", parents=[observed],
+                         help="simulation-based calibration: fit synthetic data made from known parameters")
+    sbc.add_argument("--datasets", type=int, default=20, help="synthetic data sets (default 20)")
+    sbc.add_argument("--spec", default="recovery", help="calibration file (default recovery: 5 parameters)")
+    sbc.add_argument("--out", default="runs/recovery", help="folder of the fits (a stopped check resumes)")
+    sbc.add_argument("--workers", type=int, default=None, help="local processes (default: all cores)")
+    sbc.set_defaults(handler=_recovery)
     check = sub.add_parser("validate", parents=[observed],
                            help="observed against simulated monthly neutralised shares, any period")
     check.add_argument("--scenario", required=True, help="scenario to replay the period with (name or TOML)")

@@ -374,11 +374,13 @@ def _open_folder(out: Path, identity: str, force: bool) -> bool:
 def fit_posterior(data: str | Path, period: tuple[date, date], spec: CalibrationSpec | str | Path = "defender", *,
                   out: str | Path, workers: int | None = None, scheduler=None, progress: bool = True,
                   population: int | None = None, generations: int | None = None, force: bool = False,
-                  predictive: int | None = None, mapping: str | None = None) -> "Posterior":
+                  predictive: int | None = None, mapping: str | None = None,
+                  observed: pd.DataFrame | None = None) -> "Posterior":
     """Fit the posterior into the folder `out`, continuing a fit stopped there; see the module docstring.
 
     `population` and `generations` override the spec's `[abc]` settings; `predictive` is how many posterior
-    draws the posterior predictive check runs (0: none).
+    draws the posterior predictive check runs (0: none). `observed` replaces the data's monthly shares (rows
+    month, class, share, days: synthetic data for a recovery check); the data file still gives the nights.
     """
     import pyabc
 
@@ -387,14 +389,15 @@ def fit_posterior(data: str | Path, period: tuple[date, date], spec: Calibration
     settings = spec.abc.model_copy(update={k: v for k, v in {"population": population,
                                                                 "generations": generations}.items() if v})
     objective = objective_for(spec, data, period, mapping)
-    observed = objective.observed
+    observed = objective.observed if observed is None else observed.reset_index(drop=True)
     keys = list(zip(observed["month"], observed["class"], strict=True))
     simulator = ShareSimulator(objective.base, objective.source, list(spec.parameters), tuple(period), keys)
     distance = ShareDistance(observed["class"].to_numpy(), observed["days"].to_numpy(float), dict(spec.targets))
     prior = pyabc.Distribution(**{p.name: pyabc.RV("uniform", float(p.range[0]), float(p.range[1] - p.range[0]))
                                   for p in spec.parameters})
     out = Path(out)
-    identity = _identity(spec, data, period, {"population": settings.population, "quantile": settings.quantile})
+    identity = _identity(spec, data, period, {"population": settings.population, "quantile": settings.quantile,
+                                              "observed": observed[["month", "class", "share"]].to_json()})
     resume = _open_folder(out, identity, force)
     (out / MANIFEST_FILE).write_text(json.dumps({"identity": identity, "data": str(Path(data).resolve()),
                                                  "period": [str(d) for d in period], "spec": spec.name,
