@@ -70,12 +70,16 @@ def fit_point(data, scenario, period, out: Path, *, workers=None, spec="defender
 
 
 def fit_abc(data, scenario, period, out: Path, *, workers=None, spec="defender", progress=True, mapping=None,
-            **_) -> Path:
-    """`posterior.fit_posterior` on `period` into `out/posterior-<origin>`; its scenario names the ensemble."""
+            population=None, generations=None, **_) -> Path:
+    """`posterior.fit_posterior` on `period` into `out/posterior-<origin>`; its scenario names the ensemble.
+
+    Each fit resumes like any other, so a stopped backtest goes on where it was.
+    """
     from experiments.posterior import fit_posterior
 
     result = fit_posterior(data, period, _spec(scenario, spec), out=out / f"posterior-{period[1]}", workers=workers,
-                           progress=progress, mapping=mapping)
+                           progress=progress, mapping=mapping, population=population, generations=generations,
+                           predictive=0)
     return result.scenario_path
 
 

@@ -291,7 +291,8 @@ def _backtest(args) -> int:
         origins = [date.fromisoformat(text.strip()) for text in args.origins.split(",") if text.strip()]
     except ValueError:
         raise ValueError(f"--origins {args.origins!r}: write dates as YYYY-MM-DD, separated by commas") from None
-    options = {"spec": args.spec} | ({"maxiter": args.maxiter} if args.maxiter else {})
+    options = {"spec": args.spec} | {k: getattr(args, k) for k in ("maxiter", "population", "generations")
+                                     if getattr(args, k)}
     out = Path(args.out)
     result = backtest(args.data, origins, args.days, scenario=args.scenario, fit=args.fit, out=out,
                       replications=args.replications, root_seed=args.seed, workers=args.workers,
@@ -430,6 +431,8 @@ def parser() -> argparse.ArgumentParser:
                       help="how to fit before each origin (default none: the scenario as it is)")
     back.add_argument("--spec", default="defender", help="calibration file for point and abc (default defender)")
     back.add_argument("--maxiter", type=int, default=None, help="point fit: optimiser generations")
+    back.add_argument("--population", type=int, default=None, help="abc fit: particles (default: the file's)")
+    back.add_argument("--generations", type=int, default=None, help="abc fit: generations (default: the file's)")
     back.add_argument("--replications", type=int, default=20, help="runs per origin (default 20)")
     back.add_argument("--seed", type=int, default=20250331, help="root seed")
     back.add_argument("--workers", type=int, default=None, help="local processes (default: all cores; 1: serial)")

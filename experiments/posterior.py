@@ -406,8 +406,11 @@ def fit_posterior(data: str | Path, period: tuple[date, date], spec: Calibration
     started = time.perf_counter()
     try:
         sampler = _sampler_class()(mapper, spec.root_seed, progress)
+        # a new fit keeps all of generation 0; a resumed one takes its first tolerance from the last stored
+        # generation's distances, as an uninterrupted fit would
+        first = "from_sample" if resume else math.inf
         abc = pyabc.ABCSMC(simulator, prior, distance, population_size=settings.population, sampler=sampler,
-                           eps=pyabc.QuantileEpsilon(initial_epsilon=math.inf, alpha=settings.quantile))
+                           eps=pyabc.QuantileEpsilon(initial_epsilon=first, alpha=settings.quantile))
         database = f"sqlite:///{(out / DATABASE_FILE).resolve()}"
         if resume:
             history = abc.load(database, 1)

@@ -260,3 +260,24 @@ def test_recovery_fits_synthetic_data_from_known_values_and_counts_coverage(synt
     assert summary.loc["mfg_kill_drone", "coverage"] == table[table["parameter"] == "mfg_kill_drone"]["covered"].mean()
     assert summary.loc["mfg_kill_drone", "identifiable"]
     assert (tmp_path / "sbc" / "coverage.csv").is_file() and (tmp_path / "sbc" / "dataset-001" / "abc.db").is_file()
+
+
+def test_a_fit_interrupted_in_a_generation_resumes_to_the_same_posterior(synthetic, fitted, tmp_path, monkeypatch):
+    import experiments.posterior as posterior
+
+    real, calls = posterior.simulate_candidates, []
+
+    def interrupted(blob, seeds):
+        calls.append(len(seeds))
+        if sum(calls) > 130:  # in the third generation: Ctrl-C
+            raise KeyboardInterrupt
+        return real(blob, seeds)
+
+    monkeypatch.setattr(posterior, "simulate_candidates", interrupted)
+    out = tmp_path / "interrupted"
+    with pytest.raises(KeyboardInterrupt):
+        fit_posterior(synthetic["data"], PERIOD, _spec(synthetic["base"]), out=out, workers=1, progress=False)
+    monkeypatch.setattr(posterior, "simulate_candidates", real)
+    resumed = fit_posterior(synthetic["data"], PERIOD, _spec(synthetic["base"]), out=out, workers=1,
+                            progress=False)
+    pd.testing.assert_frame_equal(resumed.particles, fitted.particles)
