@@ -72,7 +72,7 @@ def synthetic(tmp_path_factory):
     return {"folder": folder, "base": base, "data": _write_reports(folder / "reports.csv", destroyed)}
 
 
-def _spec(base: Path, population: int = 30, generations: int = 4) -> CalibrationSpec:
+def _spec(base: Path, population: int = 20, generations: int = 4) -> CalibrationSpec:
     return CalibrationSpec(
         name="posterior-recovery", scenario=str(base), root_seed=5,
         targets={"drone": 0.01, "ballistic": 0.05},
@@ -94,7 +94,7 @@ def test_posterior_covers_the_true_values_and_pins_down_what_the_data_can(fitted
     assert table.loc["mfg_kill_drone", "interval_vs_prior"] < 0.5
     assert table.loc["mfg_kill_drone", "verdict"] == "pinned down"
     assert table.loc["pac3_kill_ballistic", "interval_vs_prior"] < 1.0
-    assert len(fitted.particles) == 30
+    assert len(fitted.particles) == 20
     assert fitted.particles["weight"].sum() == pytest.approx(1.0)
     tolerance = fitted.generations["tolerance"].to_numpy()
     assert len(tolerance) == 4 and (np.diff(tolerance) <= 0).all()  # each generation at most the last's median
@@ -146,7 +146,7 @@ def test_a_folder_of_another_fit_or_of_other_files_is_refused(synthetic, fitted,
     other = _spec(synthetic["base"], population=12, generations=2)
     with pytest.raises(FitError, match="holds another fit"):
         fit_posterior(synthetic["data"], PERIOD, other, out=fitted.path, workers=1, progress=False)
-    assert len(pd.read_parquet(fitted.ensemble_path)) == 30  # untouched
+    assert len(pd.read_parquet(fitted.ensemble_path)) == 20  # untouched
     mine = tmp_path / "mine"
     mine.mkdir()
     (mine / "notes.txt").write_text("keep")
@@ -220,7 +220,7 @@ def test_a_file_that_is_not_parquet_is_refused(tmp_path):
 
 def test_validation_over_the_posterior_shows_three_nested_bands(synthetic, fitted):
     result = validate(synthetic["data"], fitted.scenario_path, PERIOD, replications=12, progress=False)
-    assert result.ensemble == 30
+    assert result.ensemble == 20
     table = result.table
     assert table[["sim_q05", "par_q05", "obs_q05"]].notna().all().all()
     # parameter draws widen the nights-only band on the whole; observation noise widens it further
@@ -269,7 +269,7 @@ def test_a_fit_interrupted_in_a_generation_resumes_to_the_same_posterior(synthet
 
     def interrupted(blob, seeds):
         calls.append(len(seeds))
-        if sum(calls) > 130:  # in the third generation: Ctrl-C
+        if sum(calls) > 90:  # in the third generation: Ctrl-C
             raise KeyboardInterrupt
         return real(blob, seeds)
 
