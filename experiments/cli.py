@@ -131,7 +131,8 @@ def _posterior_fit(args, spec, period) -> int:
                            predictive=args.predictive, mapping=args.mapping)
     generations = result.generations
     print(f"posterior of {len(spec.parameters)} parameters of {spec.scenario} given {args.data}, {period[0]} to "
-          f"{period[1]}: ABC-SMC, {len(generations)} generations, {len(result.particles)} particles, "
+          f"{period[1]}: ABC-SMC, {len(generations)} generations, {len(result.particles)} particles (effective "
+          f"{result.effective_size:.0f}), "
           f"{int(generations['simulations'].sum())} simulations ({result.seconds:.0f} s this call)")
     print(generations.round(3).to_string(index=False))
     table = result.table()

@@ -287,6 +287,12 @@ class Posterior:
     def _weights(self) -> np.ndarray:
         return self.particles[WEIGHT].to_numpy(float)
 
+    @property
+    def effective_size(self) -> float:
+        """Kish's effective sample size of the weights: how many equally weighted particles they are worth."""
+        w = self._weights()
+        return float(w.sum() ** 2 / (w ** 2).sum())
+
     def quantiles(self, q) -> dict[str, np.ndarray]:
         """Weighted quantiles of each parameter."""
         weights = self._weights()
@@ -455,7 +461,7 @@ def write_outputs(result: Posterior, *, mapping=None, predictive: int = 0, progr
     spec = result.spec
     table = result.table()
     header = [f"Posterior by `attrition calibrate` (ABC-SMC, pyabc): {Path(result.data).name}, {result.period[0]} "
-              f"to {result.period[1]}; {len(result.particles)} particles, "
+              f"to {result.period[1]}; {len(result.particles)} particles (effective {result.effective_size:.0f}), "
               f"{int(result.generations['simulations'].sum())} simulations.",
               "Values here are the posterior medians; sweeps, validation and forecasts run the ensemble "
               "(replication r on draw r).",
