@@ -4,7 +4,8 @@
 
 Approximate Bayesian computation with sequential Monte Carlo (`pyabc.ABCSMC`):
 parameters are drawn from uniform priors over the ranges of a calibration file
-(`experiments/calibration/defender.toml`), each draw replays the observed nights
+(`experiments/calibration/defender.toml`; the fit moves them on the real line,
+see `from_unbounded`), each draw replays the observed nights
 once, and it is kept when its distance to the observed monthly shares, the sum
 over classes of the day-weighted monthly MAE over its target (the point fit's
 loss), is under the generation's tolerance (the median of the last one). The
@@ -79,6 +80,25 @@ class FitError(DataFileError):
 # ---------------------------------------------------------------- the simulator and the distance
 
 
+def from_unbounded(parameter, z):
+    """A parameter's value from its coordinate on the real line: low + (high - low) / (1 + exp(-z)).
+
+    The fit moves each parameter on the real line with a standard logistic prior, which is exactly the
+    uniform prior over its range: proposals never leave the range, so no weight is inflated by the
+    part of a kernel that falls outside it (which, compounded over 16 bounded dimensions, left a handful
+    of particles carrying the whole posterior).
+    """
+    low, high = (float(v) for v in parameter.range)
+    return low + (high - low) / (1 + np.exp(-np.asarray(z, dtype=float)))
+
+
+def to_unbounded(parameter, value):
+    """The inverse of `from_unbounded` (an end of the range maps to minus or plus infinity)."""
+    low, high = (float(v) for v in parameter.range)
+    with np.errstate(divide="ignore"):
+        return np.log(np.asarray(value, dtype=float) - low) - np.log(high - np.asarray(value, dtype=float))
+
+
 @dataclass
 class ShareSimulator:
     """pyabc's model: parameter values in, one replay's monthly shares (aligned to the observed rows) out.
@@ -109,8 +129,12 @@ class ShareSimulator:
         return launched, neutralised
 
     def values(self, pars) -> dict:
-        """Parameter values by name, integer parameters rounded."""
-        return {p.name: int(round(pars[p.name])) if p.is_integer else float(pars[p.name]) for p in self.parameters}
+        """Parameter values by name from the fit's real-line coordinates, integer parameters rounded."""
+        out = {}
+        for p in self.parameters:
+            value = float(from_unbounded(p, pars[p.name]))
+            out[p.name] = int(round(value)) if p.is_integer else value
+        return out
 
     def __call__(self, pars) -> dict:
         """Replay once with these values: `{"share": monthly shares in the observed rows' order}`."""
@@ -399,8 +423,7 @@ def fit_posterior(data: str | Path, period: tuple[date, date], spec: Calibration
     keys = list(zip(observed["month"], observed["class"], strict=True))
     simulator = ShareSimulator(objective.base, objective.source, list(spec.parameters), tuple(period), keys)
     distance = ShareDistance(observed["class"].to_numpy(), observed["days"].to_numpy(float), dict(spec.targets))
-    prior = pyabc.Distribution(**{p.name: pyabc.RV("uniform", float(p.range[0]), float(p.range[1] - p.range[0]))
-                                  for p in spec.parameters})
+    prior = pyabc.Distribution(**{p.name: pyabc.RV("logistic", 0, 1) for p in spec.parameters})
     out = Path(out)
     identity = _identity(spec, data, period, {"population": settings.population, "quantile": settings.quantile,
                                               "observed": observed[["month", "class", "share"]].to_json()})
@@ -441,7 +464,9 @@ def read_posterior(out: str | Path, spec: CalibrationSpec, data, period) -> Post
 
     history = History(f"sqlite:///{(Path(out) / DATABASE_FILE).resolve()}", _id=1)
     frame, weights = history.get_distribution(m=0)
-    particles = frame.reset_index(drop=True)[[p.name for p in spec.parameters]].assign(**{WEIGHT: weights})
+    frame = frame.reset_index(drop=True)
+    particles = pd.DataFrame({p.name: from_unbounded(p, frame[p.name].to_numpy(float)) for p in spec.parameters})
+    particles = particles.assign(**{WEIGHT: weights})
     populations = history.get_all_populations()
     populations = populations[populations["t"] >= 0]
     generations = pd.DataFrame({"generation": populations["t"].to_numpy(), "tolerance": populations["epsilon"],

@@ -19,7 +19,7 @@ import pandas as pd
 from tqdm.auto import tqdm
 
 from experiments.calibration import CalibrationSpec, load_calibration_spec, objective_for
-from experiments.posterior import LEFT_ABOVE, ShareSimulator, fit_posterior
+from experiments.posterior import LEFT_ABOVE, ShareSimulator, fit_posterior, to_unbounded
 
 
 @dataclass
@@ -56,7 +56,8 @@ def synthetic_shares(spec: CalibrationSpec, data, period, truth: dict, seed: int
     keys = list(zip(observed["month"], observed["class"], strict=True))
     simulator = ShareSimulator(objective.base, objective.source, list(spec.parameters), tuple(period), keys)
     np.random.seed(seed)  # noqa: NPY002 - the simulator draws its run seed from numpy's global state
-    return observed.assign(share=simulator(truth)["share"])
+    coordinates = {p.name: float(to_unbounded(p, truth[p.name])) for p in spec.parameters}
+    return observed.assign(share=simulator(coordinates)["share"])
 
 
 def recover(data: str | Path, period: tuple[date, date], spec: CalibrationSpec | str | Path = "recovery", *,
