@@ -91,7 +91,9 @@ class Ensemble:
             except KeyError as error:
                 wrong.append((path, str(error.args[0])))
         if wrong:
-            raise EnsembleError(self.source, [(f"column {path}", path, f"no such path in {source}: {why}")
+            hint = ("; a scenario that replaces a list the ensemble's paths run through can set "
+                    "ensemble = \"none\" to run its own values")
+            raise EnsembleError(self.source, [(f"column {path}", path, f"no such path in {source}: {why}{hint}")
                                               for path, why in wrong])
 
     @property

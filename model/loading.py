@@ -77,7 +77,7 @@ def merge(base: dict, over: dict) -> dict:
 
 
 FILE_KEYS = (("attacker", "replay", "file"), ("attacker", "replay", "mapping"), ("ensemble",))
-"""Keys that name files: relative paths are relative to the scenario file that writes them."""
+"""Keys that name files: relative paths are relative to the scenario file that writes them ("none": no file)."""
 
 
 def _anchor_paths(raw: dict, folder: Path) -> None:
@@ -85,7 +85,7 @@ def _anchor_paths(raw: dict, folder: Path) -> None:
         node = raw
         for key in keys[:-1]:
             node = node.get(key) if isinstance(node, dict) else None
-        if isinstance(node, dict) and isinstance(node.get(keys[-1]), str):
+        if isinstance(node, dict) and isinstance(node.get(keys[-1]), str) and node[keys[-1]] != "none":
             path = Path(node[keys[-1]]).expanduser()
             node[keys[-1]] = str(path if path.is_absolute() else (folder / path).resolve())
 

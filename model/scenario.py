@@ -97,7 +97,8 @@ class Scenario(Params):
     ensemble: str | None = Field(
         None, description="Posterior parameter draws (Parquet, relative to the scenario file) that sweeps, "
                           "validation and forecasts run: replication r on draw r. A single run uses the values "
-                          "written in the scenario (the posterior median).")
+                          "written in the scenario (the posterior median). \"none\": no ensemble (a scenario "
+                          "extending one that names an ensemble).")
 
     @property
     def horizon(self) -> int:

@@ -111,8 +111,8 @@ def test_sampled_designs_are_reproducible_and_depend_on_the_root_seed(kind, samp
 def test_sampled_design_runs_end_to_end_with_dates(tmp_path):
     """A Latin hypercube over a date and a number, on a short scenario with a pause in it."""
     (tmp_path / "pause.toml").write_text(
-        'extends = "long-pause"\nend = 2025-02-28\n[[timeline]]\nevent = "pause"\nsupplier = "us-pac3"\n'
-        "start = 2025-01-10\ndays = 20\n")
+        'extends = "long-pause"\nend = 2025-02-28\nensemble = "none"\n[[timeline]]\nevent = "pause"\n'
+        'supplier = "us-pac3"\nstart = 2025-01-10\ndays = 20\n')  # the timeline replaced: the ensemble's paths go
     spec = tmp_path / "spec.toml"
     spec.write_text('name = "lhs"\nscenario = "pause.toml"\nreplications = 2\nroot_seed = 3\n'
                     '[design]\nkind = "latin_hypercube"\nsamples = 3\n'
