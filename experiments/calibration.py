@@ -77,6 +77,8 @@ class AbcSettings(BaseModel):
     min_epsilon: float = Field(0.0, ge=0, description="stop once the tolerance is this low")
     max_simulations: int = Field(20_000, ge=1, description="stop after this many simulations in all")
     predictive: int = Field(100, ge=0, description="posterior draws the predictive check runs (0: none)")
+    kernel: float | None = Field(None, gt=0, description="each particle's perturbation kernel: this multiple of "
+                                                         "the population's covariance (None: Silverman's rule)")
 
 
 class CalibrationSpec(BaseModel):

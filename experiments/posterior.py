@@ -373,6 +373,11 @@ class Posterior:
         return pd.DataFrame({**columns, WEIGHT: self._weights()})
 
 
+def _whole_population(n: int, d: int) -> float:
+    """A bandwidth factor of 1: the kernel's covariance is `[abc] kernel` times the population's."""
+    return 1.0
+
+
 def _identity(spec: CalibrationSpec, data: str | Path, period, settings: dict) -> str:
     """What fixes a fit's particles: the spec (less when to stop), the data's bytes, period, population."""
     digest = hashlib.sha256(Path(data).read_bytes()).hexdigest()[:16]
@@ -426,6 +431,7 @@ def fit_posterior(data: str | Path, period: tuple[date, date], spec: Calibration
     prior = pyabc.Distribution(**{p.name: pyabc.RV("logistic", 0, 1) for p in spec.parameters})
     out = Path(out)
     identity = _identity(spec, data, period, {"population": settings.population, "quantile": settings.quantile,
+                                              "kernel": settings.kernel,
                                               "observed": observed[["month", "class", "share"]].to_json()})
     resume = _open_folder(out, identity, force)
     (out / MANIFEST_FILE).write_text(json.dumps({"identity": identity, "data": str(Path(data).resolve()),
@@ -438,8 +444,11 @@ def fit_posterior(data: str | Path, period: tuple[date, date], spec: Calibration
         # a new fit keeps all of generation 0; a resumed one takes its first tolerance from the last stored
         # generation's distances, as an uninterrupted fit would
         first = "from_sample" if resume else math.inf
+        kernel = (pyabc.MultivariateNormalTransition() if settings.kernel is None else
+                  pyabc.MultivariateNormalTransition(scaling=settings.kernel, bandwidth_selector=_whole_population))
         abc = pyabc.ABCSMC(simulator, prior, distance, population_size=settings.population, sampler=sampler,
-                           eps=pyabc.QuantileEpsilon(initial_epsilon=first, alpha=settings.quantile))
+                           eps=pyabc.QuantileEpsilon(initial_epsilon=first, alpha=settings.quantile),
+                           transitions=kernel)
         database = f"sqlite:///{(out / DATABASE_FILE).resolve()}"
         if resume:
             history = abc.load(database, 1)

@@ -33,7 +33,8 @@ class Recovery:
         """Per parameter: coverage of the 90% interval, mean interval over the prior's, identifiable or not."""
         grouped = self.table.groupby("parameter", sort=False)
         out = pd.DataFrame({"coverage": grouped["covered"].mean(), "interval_vs_prior": grouped["ratio"].mean(),
-                            "datasets": grouped.size()}).reset_index()
+                            "datasets": grouped.size(),
+                            "effective_size": grouped["effective_size"].median()}).reset_index()
         out["identifiable"] = out["interval_vs_prior"] <= LEFT_ABOVE
         return out
 
@@ -81,7 +82,7 @@ def recover(data: str | Path, period: tuple[date, date], spec: CalibrationSpec |
             low, high = table.loc[p.name, "q05"], table.loc[p.name, "q95"]
             rows.append({"dataset": k, "parameter": p.name, "truth": truth[p.name], "q05": low, "q95": high,
                          "median": table.loc[p.name, "median"], "ratio": table.loc[p.name, "interval_vs_prior"],
-                         "covered": bool(low <= truth[p.name] <= high)})
+                         "covered": bool(low <= truth[p.name] <= high), "effective_size": fitted.effective_size})
     result = Recovery(pd.DataFrame(rows), spec)
     result.table.to_csv(Path(out) / "recovery.csv", index=False)
     result.summary().to_csv(Path(out) / "coverage.csv", index=False)

@@ -494,7 +494,7 @@ def test_shots_answer_states_the_arithmetic_and_whether_rounds_ran_out(doctrine)
     plenty = runs.assign(**{f"days_to_empty_{k}": float("nan") for k in kinds},
                          **{f"min_stock_{k}": 5 for k in kinds})
     text = doctrine_text(doctrine, plenty)
-    p = load_scenario("calibrated-2025").catalog.interceptors["pac3_mse"].kill_probability["iskander_m"]
+    p = load_scenario("posterior-2025").catalog.interceptors["pac3_mse"].kill_probability["iskander_m"]
     assert "1-(1-p)^2" in text and "kill 2p targets" in text
     assert f"pac3_mse (p = {p:.3g}: {1 - (1 - p) ** 2:.3g} against {2 * p:.3g}" in text  # the spec's scenario's p
     assert "fewer rounds per target always leaves fewer leakers" in text

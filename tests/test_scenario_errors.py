@@ -504,7 +504,7 @@ def test_loading_writes_nothing_in_the_package_data():
 
 def test_the_builtin_scenarios_are_listed_by_name():
     assert builtin_scenarios() == ["baseline-2025", "calibrated-2025", "historical-2025", "long-pause",
-                                   "production-race"]
+                                   "posterior-2025", "production-race"]
 
 
 @pytest.mark.parametrize("name", builtin_scenarios())
