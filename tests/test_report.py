@@ -197,7 +197,7 @@ def test_every_answer_of_the_headline_specs_is_answered(built):
     found = sections(built.md)
     answers = [a for name in built.planned for a in tomllib.loads((SPECS / f"{name}.toml").read_text())
                ["report"]["answers"]]
-    assert sorted(answers) == sorted(TITLES)
+    assert sorted(set(answers)) == sorted(TITLES)  # two specs may give the same answer (pause_cost)
     for answer in answers:
         title = TITLES[answer]
         assert title in found, f"no section {title!r}; sections: {list(found)}"
