@@ -92,7 +92,7 @@ class AirDefence:
         names = self.class_names
         self.is_ew[row] = not btype.interceptors
         self.ew_share[row] = [btype.ew_share.get(c, 0.0) for c in names]
-        self.ew_share[row] *= self._ew_factor.get(type_name, 1.0)
+        self.ew_share[row] = np.minimum(self.ew_share[row] * self._ew_factor.get(type_name, 1.0), 1.0)
         self.base_channels[row] = btype.channels_per_wave
         self.engagement_hours[row] = btype.engagement_hours
         self.terminal_radius[row] = btype.terminal_radius
@@ -162,7 +162,8 @@ class AirDefence:
         if ew_factor is not None:
             self._ew_factor[type_name] = ew_factor
             base = self.catalog.battery_types[type_name].ew_share
-            self.ew_share[rows] = np.array([base.get(c, 0.0) for c in self.class_names]) * ew_factor
+            # a share: a factor above 1 cannot make EW take more than every threat it meets
+            self.ew_share[rows] = np.minimum(np.array([base.get(c, 0.0) for c in self.class_names]) * ew_factor, 1.0)
 
     def set_kill_probability(self, interceptor: str, classes: list[str], value: float) -> None:
         """From now on `interceptor` kills each of `classes` with probability `value`."""

@@ -1254,3 +1254,19 @@ def test_the_cli_refuses_a_bad_force_event_and_writes_nothing(tmp_path, capsys):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["bad-force.toml"]
     err = capsys.readouterr().err
     assert f"{path}: timeline[0].type = 'thaad': unknown battery type" in err
+
+
+def test_an_ew_factor_above_one_never_makes_the_share_exceed_one(tiny):
+    """EW share 0.8 doubled on day 10: from then on EW takes every drone that meets it, never more (the
+    share is a probability, capped at 1; found by the property test)."""
+    force_patriot(tiny)
+    drones_only(tiny, 200.0)
+    tiny["batteries"].append({"type": "ew", "cell": [5, 5]})
+    tiny["catalog"].setdefault("battery_types", {}).setdefault("ew", {})["ew_share"] = {"drone": 0.8, "decoy": 0.8}
+    tiny["timeline"] = [{"event": "force", "date": day(tiny, 10), "type": "ew", "ew_factor": 2.0}]
+    campaign = AirCampaign(build_scenario(tiny), rng=SEED)
+    _, _, ew = day_by_day_force(campaign)
+    assert ew[:, 1].max() == 1.0 and ew[:10, 1].max() == 0.8
+    daily = campaign.daily()
+    late = daily.iloc[10:]
+    assert (late["lost_to_ew_drone"] == late["launched_drone"]).all() and late["leaked_drone"].sum() == 0
