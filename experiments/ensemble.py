@@ -102,16 +102,13 @@ class Ensemble:
         return hashlib.sha256(pd.util.hash_pandas_object(self.table, index=False).to_numpy().tobytes()
                               + ",".join(self.table.columns).encode()).hexdigest()[:16]
 
-    def weighted_quantiles(self, q) -> pd.DataFrame:
-        """Weighted quantiles of each path's values (rows: q)."""
-        weights = self.table[WEIGHT].to_numpy(float)
-        out = {}
-        for path in self.paths:
-            values = self.table[path].to_numpy(float)
-            order = np.argsort(values)
-            cumulative = (np.cumsum(weights[order]) - 0.5 * weights[order]) / weights.sum()
-            out[path] = np.interp(q, cumulative, values[order])
-        return pd.DataFrame(out, index=list(np.atleast_1d(q)))
+
+def weighted_quantile(values, weights, q) -> np.ndarray:
+    """Quantiles `q` of `values` under `weights` (midpoint rule on the weighted empirical distribution)."""
+    values, weights = np.asarray(values, dtype=float), np.asarray(weights, dtype=float)
+    order = np.argsort(values)
+    cumulative = (np.cumsum(weights[order]) - 0.5 * weights[order]) / weights.sum()
+    return np.interp(q, cumulative, values[order])
 
 
 def read_ensemble(path: str | Path) -> Ensemble:

@@ -56,7 +56,7 @@ from experiments.calibration import (
     scenario_text,
 )
 from experiments.design import with_values
-from experiments.ensemble import WEIGHT, read_ensemble, write_ensemble
+from experiments.ensemble import WEIGHT, read_ensemble, weighted_quantile, write_ensemble
 from experiments.executors import process_context
 from model import AirCampaign, build_scenario
 from model.loading import DataFileError
@@ -320,13 +320,7 @@ class Posterior:
     def quantiles(self, q) -> dict[str, np.ndarray]:
         """Weighted quantiles of each parameter."""
         weights = self._weights()
-        out = {}
-        for p in self.spec.parameters:
-            values = self.particles[p.name].to_numpy(float)
-            order = np.argsort(values)
-            cumulative = (np.cumsum(weights[order]) - 0.5 * weights[order]) / weights.sum()
-            out[p.name] = np.interp(q, cumulative, values[order])
-        return out
+        return {p.name: weighted_quantile(self.particles[p.name], weights, q) for p in self.spec.parameters}
 
     def medians(self) -> dict:
         """Each parameter's weighted median (integer parameters rounded)."""
