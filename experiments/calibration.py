@@ -79,6 +79,9 @@ class AbcSettings(BaseModel):
     predictive: int = Field(100, ge=0, description="posterior draws the predictive check runs (0: none)")
     kernel: float | None = Field(None, gt=0, description="each particle's perturbation kernel: this multiple of "
                                                          "the population's covariance (None: Silverman's rule)")
+    marginalise: list[str] = Field(default_factory=list, description="parameters drawn from their priors in "
+                                   "every simulation instead of inferred (integrated out; the ensemble keeps the "
+                                   "values each particle ran with)")
 
 
 class CalibrationSpec(BaseModel):
@@ -114,6 +117,11 @@ def load_calibration_spec(source: str | Path = "defender") -> CalibrationSpec:
                 for k, p in enumerate(spec.parameters) if p.range is None]
     problems += [(f"targets.{c}", v, f"unknown class; fitted classes: {', '.join(FITTED)}")
                  for c, v in spec.targets.items() if c not in FITTED]
+    names = [p.name for p in spec.parameters]
+    problems += [("abc.marginalise", name, f"no such parameter; parameters: {', '.join(names)}")
+                 for name in spec.abc.marginalise if name not in names]
+    if set(names) <= set(spec.abc.marginalise):
+        problems.append(("abc.marginalise", spec.abc.marginalise, "leaves no parameter to infer"))
     if problems:
         raise SpecError(str(path), problems)
     return spec

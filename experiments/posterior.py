@@ -70,6 +70,8 @@ PINNED_BELOW = 0.5
 LEFT_ABOVE = 0.8
 """One whose interval is over 80% of the prior's is left to the prior."""
 EDGE = 0.05
+DEGENERATE_BELOW = 0.1
+"""Weights worth under a tenth of the particles are degenerate: the fit says so wherever it reports."""
 """A posterior median within 5% of its range's end sits at an edge: structure the model may lack."""
 
 
@@ -103,7 +105,11 @@ def to_unbounded(parameter, value):
 class ShareSimulator:
     """pyabc's model: parameter values in, one replay's monthly shares (aligned to the observed rows) out.
 
-    The run's seed is drawn from numpy's global generator, which the sampler seeds per candidate.
+    A parameter the proposal does not carry (one the spec's `[abc] marginalise` names) is drawn from its
+    uniform prior in every simulation: the fit then targets the posterior of the others with it integrated
+    out, and the values every kept particle ran with are returned beside the shares, so the ensemble holds
+    them too. The run's seed and those draws come from numpy's global generator, which the sampler seeds
+    per candidate.
     """
 
     base: dict
@@ -129,22 +135,29 @@ class ShareSimulator:
         return launched, neutralised
 
     def values(self, pars) -> dict:
-        """Parameter values by name from the fit's real-line coordinates, integer parameters rounded."""
+        """Parameter values by name: from the fit's real-line coordinates, or drawn from the prior if absent.
+
+        Integer parameters are rounded.
+        """
         out = {}
         for p in self.parameters:
-            value = float(from_unbounded(p, pars[p.name]))
+            if p.name in pars:
+                value = float(from_unbounded(p, pars[p.name]))
+            else:
+                value = float(np.random.uniform(*(float(v) for v in p.range)))  # noqa: NPY002 - seeded per candidate
             out[p.name] = int(round(value)) if p.is_integer else value
         return out
 
     def __call__(self, pars) -> dict:
-        """Replay once with these values: `{"share": monthly shares in the observed rows' order}`."""
-        raw = with_values(self.base, {p.name: p.paths for p in self.parameters}, self.values(pars))
+        """Replay once: `{"share": monthly shares in the observed rows' order, "values": the values run}`."""
+        values = self.values(pars)
+        raw = with_values(self.base, {p.name: p.paths for p in self.parameters}, values)
         seed = int(np.random.randint(0, 2**62))  # noqa: NPY002 - pyabc proposes from numpy's global state
         campaign = AirCampaign(build_scenario(raw, self.source), rng=seed).run()
         launched, neutralised = self.counts(campaign)
         with np.errstate(invalid="ignore", divide="ignore"):
             share = np.where(launched > 0, neutralised / launched, np.nan)
-        return {"share": share}
+        return {"share": share, "values": np.array([values[p.name] for p in self.parameters], dtype=float)}
 
 
 @dataclass
@@ -314,8 +327,12 @@ class Posterior:
     @property
     def effective_size(self) -> float:
         """Kish's effective sample size of the weights: how many equally weighted particles they are worth."""
-        w = self._weights()
-        return float(w.sum() ** 2 / (w ** 2).sum())
+        return _kish(self._weights())
+
+    @property
+    def degenerate(self) -> bool:
+        """True when the weights are worth under `DEGENERATE_BELOW` of the particles: answers rest on few sets."""
+        return self.effective_size < DEGENERATE_BELOW * len(self.particles)
 
     def quantiles(self, q) -> dict[str, np.ndarray]:
         """Weighted quantiles of each parameter."""
@@ -341,7 +358,7 @@ class Posterior:
             edge = min(q50 - low, high - q50) < EDGE * (high - low)
             rows.append({"parameter": p.name, "prior": f"{p.range[0]} to {p.range[1]}", "median": q50,
                          "q05": q05, "q95": q95, "interval_vs_prior": ratio, "verdict": verdict,
-                         "at_edge": edge})
+                         "at_edge": edge, "marginalised": p.name in self.spec.abc.marginalise})
         return pd.DataFrame(rows)
 
     def correlations(self) -> pd.DataFrame:
@@ -365,6 +382,11 @@ class Posterior:
             for path in p.paths:
                 columns[path] = values
         return pd.DataFrame({**columns, WEIGHT: self._weights()})
+
+
+def _kish(weights) -> float:
+    w = np.asarray(weights, dtype=float)
+    return float(w.sum() ** 2 / (w ** 2).sum())
 
 
 def _whole_population(n: int, d: int) -> float:
@@ -422,10 +444,11 @@ def fit_posterior(data: str | Path, period: tuple[date, date], spec: Calibration
     keys = list(zip(observed["month"], observed["class"], strict=True))
     simulator = ShareSimulator(objective.base, objective.source, list(spec.parameters), tuple(period), keys)
     distance = ShareDistance(observed["class"].to_numpy(), observed["days"].to_numpy(float), dict(spec.targets))
-    prior = pyabc.Distribution(**{p.name: pyabc.RV("logistic", 0, 1) for p in spec.parameters})
+    prior = pyabc.Distribution(**{p.name: pyabc.RV("logistic", 0, 1) for p in spec.parameters
+                                  if p.name not in settings.marginalise})
     out = Path(out)
     identity = _identity(spec, data, period, {"population": settings.population, "quantile": settings.quantile,
-                                              "kernel": settings.kernel,
+                                              "kernel": settings.kernel, "marginalise": list(settings.marginalise),
                                               "observed": observed[["month", "class", "share"]].to_json()})
     resume = _open_folder(out, identity, force)
     (out / MANIFEST_FILE).write_text(json.dumps({"identity": identity, "data": str(Path(data).resolve()),
@@ -466,16 +489,19 @@ def read_posterior(out: str | Path, spec: CalibrationSpec, data, period) -> Post
     from pyabc import History
 
     history = History(f"sqlite:///{(Path(out) / DATABASE_FILE).resolve()}", _id=1)
-    frame, weights = history.get_distribution(m=0)
-    frame = frame.reset_index(drop=True)
-    particles = pd.DataFrame({p.name: from_unbounded(p, frame[p.name].to_numpy(float)) for p in spec.parameters})
-    particles = particles.assign(**{WEIGHT: weights})
+    weights, statistics = history.get_weighted_sum_stats()
+    # every particle's statistics hold the values it ran with, the marginalised parameters' draws included
+    values = np.array([s["values"] for s in statistics], dtype=float).reshape(len(statistics), -1)
+    weights = np.asarray(weights, dtype=float)
+    particles = pd.DataFrame(values, columns=[p.name for p in spec.parameters]).assign(
+        **{WEIGHT: weights / weights.sum()})
     populations = history.get_all_populations()
     populations = populations[populations["t"] >= 0]
     generations = pd.DataFrame({"generation": populations["t"].to_numpy(), "tolerance": populations["epsilon"],
                                 "simulations": populations["samples"].to_numpy()}).reset_index(drop=True)
     generations["kept"] = len(particles)
     generations["acceptance"] = generations["kept"] / generations["simulations"]
+    generations["effective"] = [_kish(history.get_distribution(m=0, t=int(t))[1]) for t in generations["generation"]]
     return Posterior(Path(out), spec, str(data), tuple(period), particles, generations)
 
 
@@ -497,6 +523,12 @@ def write_outputs(result: Posterior, *, mapping=None, predictive: int = 0, progr
                                                or "none") + ".",
               "Left to the prior: " + (", ".join(table.loc[table["verdict"] == "left to the prior", "parameter"])
                                        or "none") + "."]
+    if spec.abc.marginalise:
+        header.append("Drawn from the prior in every simulation (marginalised, not inferred): "
+                      + ", ".join(spec.abc.marginalise) + ".")
+    if result.degenerate:
+        header.append(f"WARNING: the weights are degenerate (effective size {result.effective_size:.0f} of "
+                      f"{len(result.particles)}): answers over this ensemble rest on few parameter sets.")
     (out / SCENARIO_FILE).write_text(scenario_text(spec, result.medians(), header, result.data, result.period,
                                                    ensemble=ENSEMBLE_FILE))
     read_ensemble(out / ENSEMBLE_FILE)  # what was written reads back
@@ -533,7 +565,8 @@ def marginals_figure(result: Posterior):
         row = table.loc[p.name]
         ax.axvspan(row["q05"], row["q95"], color="C1", alpha=0.15, label="90% interval")
         ax.axvline(row["median"], color="C1")
-        ax.set_title(f"{p.name}\n{row['verdict']}" + (" · at an edge" if row["at_edge"] else ""), fontsize="small")
+        ax.set_title(f"{p.name}{' (marginalised)' if row['marginalised'] else ''}\n{row['verdict']}"
+                     + (" · at an edge" if row["at_edge"] else ""), fontsize="small")
         ax.set_xlim(low, high)
         ax.set_yticks([])
     for ax in list(axes.flat)[len(params):]:

@@ -155,6 +155,48 @@ def test_a_folder_of_another_fit_or_of_other_files_is_refused(synthetic, fitted,
     assert (mine / "notes.txt").read_text() == "keep" and len(list(mine.iterdir())) == 1
 
 
+def test_a_marginalised_parameter_is_drawn_from_its_prior_and_kept_with_the_particle_it_ran_in(synthetic, tmp_path):
+    spec = _spec(synthetic["base"])
+    spec = spec.model_copy(update={"abc": spec.abc.model_copy(update={"marginalise": ["pac3_kill_ballistic"]})})
+    result = fit_posterior(synthetic["data"], PERIOD, spec, out=tmp_path / "marginal", workers=1, progress=False)
+    table = result.table().set_index("parameter")
+    # the inferred parameter still recovers its truth with the other integrated out
+    assert table.loc["mfg_kill_drone", "q05"] <= TRUTH["mfg_kill_drone"] <= table.loc["mfg_kill_drone", "q95"]
+    assert table.loc["mfg_kill_drone", "verdict"] == "pinned down"
+    assert table["marginalised"].to_dict() == {"mfg_kill_drone": False, "pac3_kill_ballistic": True}
+    # each particle keeps the draw it ran with: distinct values, inside the range, written to the ensemble
+    drawn = result.particles["pac3_kill_ballistic"]
+    assert drawn.nunique() == len(drawn) and drawn.between(*RANGES["pac3_kill_ballistic"]).all()
+    ensemble = read_ensemble(result.ensemble_path)
+    assert np.allclose(np.sort(ensemble.table[PATHS["pac3_kill_ballistic"][0]]), np.sort(drawn))
+    # a rerun from the same seed draws the same values (the draws come from the candidate's seed)
+    again = fit_posterior(synthetic["data"], PERIOD, spec, out=tmp_path / "again", workers=2, progress=False)
+    pd.testing.assert_frame_equal(again.particles, result.particles)
+    assert "marginalised, not inferred): pac3_kill_ballistic" in result.scenario_path.read_text()
+
+
+@pytest.mark.parametrize(("names", "problem"), [(["pac3_kill"], "no such parameter"),
+                                                (list(PATHS), "leaves no parameter to infer")])
+def test_marginalising_an_unknown_or_every_parameter_is_refused(tmp_path, names, problem):
+    from experiments.calibration import load_calibration_spec
+    from experiments.spec import SpecError
+
+    lines = ['name = "m"', 'scenario = "historical-2025"', "[abc]", f"marginalise = {names!r}".replace("'", '"')]
+    for name, paths in PATHS.items():
+        lines += ["[[parameters]]", f'name = "{name}"', f'path = "{paths[0]}"', f"range = {RANGES[name]}"]
+    (tmp_path / "m.toml").write_text("\n".join(lines) + "\n")
+    with pytest.raises(SpecError, match=problem):
+        load_calibration_spec(tmp_path / "m.toml")
+
+
+def test_weights_worth_under_a_tenth_of_the_particles_are_reported_degenerate(fitted):
+    even = fitted.particles.assign(weight=1 / len(fitted.particles))
+    assert fitted.__class__(**{**vars(fitted), "particles": even}).effective_size == pytest.approx(len(even))
+    assert not fitted.__class__(**{**vars(fitted), "particles": even}).degenerate
+    spiked = even.assign(weight=[1.0] + [1e-6] * (len(even) - 1))
+    assert fitted.__class__(**{**vars(fitted), "particles": spiked}).degenerate
+
+
 # ---------------------------------------------------------------- ensembles
 
 
