@@ -50,8 +50,8 @@ from tqdm.auto import tqdm
 from experiments.calibration import (
     FITTED,
     CalibrationSpec,
-    _family_members,
     load_calibration_spec,
+    monthly_counts,
     objective_for,
     scenario_text,
 )
@@ -119,20 +119,9 @@ class ShareSimulator:
     keys: list[tuple[str, str]]
 
     def counts(self, campaign) -> tuple[np.ndarray, np.ndarray]:
-        """Launched and neutralised per observed (month, class) row: `monthly_counts`, in numpy (it runs often)."""
-        daily = campaign.daily()
-        dates = daily["date"].to_numpy("datetime64[D]")
-        inside = (dates >= np.datetime64(self.period[0])) & (dates <= np.datetime64(self.period[1]))
-        months = dates[inside].astype("datetime64[M]").astype(str)
-        families = _family_members(campaign)
-        per_day = {(kind, cls): daily[[f"{kind}_{m}" for m in members]].to_numpy(float)[inside].sum(axis=1)
-                   for cls, members in families.items() for kind in ("launched", "neutralised")}
-        launched, neutralised = np.zeros(len(self.keys)), np.zeros(len(self.keys))
-        for k, (month, cls) in enumerate(self.keys):
-            rows = months == month
-            launched[k] = per_day[("launched", cls)][rows].sum()
-            neutralised[k] = per_day[("neutralised", cls)][rows].sum()
-        return launched, neutralised
+        """Launched and neutralised per observed (month, class) row of the period: `monthly_counts`, aligned."""
+        table = monthly_counts(campaign, self.period).set_index(["month", "class"]).reindex(self.keys, fill_value=0)
+        return table["launched"].to_numpy(float), table["neutralised"].to_numpy(float)
 
     def values(self, pars) -> dict:
         """Parameter values by name: from the fit's real-line coordinates, or drawn from the prior if absent.

@@ -28,12 +28,12 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from synthetic_reports import FIXTURE, HEADER, PATHS, RANGES, TRUTH, synthetic_reports
 
 from experiments.calibration import (
     CalibrationSpec,
     calibrate,
     calibrated_scenario_text,
-    in_period,
     mean_absolute_errors,
     month_days,
     monthly_counts,
@@ -44,23 +44,13 @@ from experiments.calibration import (
     validation_figure,
 )
 from experiments.cli import main
-from experiments.design import replication_seed, with_values
+from experiments.design import replication_seed
 from experiments.spec import Factor
 from model import AirCampaign, build_scenario, load_scenario, scenario_data
 from model.observed import load_observed
 
-FIXTURE = Path(__file__).parent / "fixtures" / "attacks_small.csv"
-HEADER = FIXTURE.read_text().splitlines()[0].split(",")
 START, END = date(2025, 3, 1), date(2025, 5, 31)
 PERIOD = (START, END)
-NIGHTLY = {"Shahed-136/131": 100, "Kalibr": 5, "Iskander-M": 4}
-PATHS = {
-    "mfg_kill_drone": ["catalog.interceptors.mfg_burst.kill_probability.drone",
-                       "catalog.interceptors.mfg_burst.kill_probability.decoy"],
-    "pac3_kill_ballistic": ["catalog.interceptors.pac3_mse.kill_probability.ballistic"],
-}
-TRUTH = {"mfg_kill_drone": 0.6, "pac3_kill_ballistic": 0.4}
-RANGES = {"mfg_kill_drone": [0.1, 0.9], "pac3_kill_ballistic": [0.1, 0.95]}
 TOLERANCE = 0.12
 DATA_SEED = 1
 
@@ -71,42 +61,18 @@ magazine = { pac3_mse = 600, gem_t = 0 }
 """
 
 
-def _write_reports(path: Path, destroyed: dict[str, list[int]] | None = None) -> Path:
-    with open(path, "w", newline="") as handle:
-        writer = csv.DictWriter(handle, HEADER, lineterminator="\n")
-        writer.writeheader()
-        for d in range((END - START).days + 1):
-            day = START + timedelta(days=d)
-            for k, (model, launched) in enumerate(NIGHTLY.items()):
-                writer.writerow({"time_start": f"{day - timedelta(days=1)} 19:00", "time_end": f"{day} 07:00",
-                                 "model": model, "launched": launched,
-                                 "destroyed": "" if destroyed is None else destroyed[model][d],
-                                 "not_reach_goal": 0, "source": f"kpszsu/posts/synthetic-{d}-{k}"})
-    return path
-
-
 @pytest.fixture(scope="module")
 def synthetic(tmp_path_factory):
     """Base and true scenario files, and the reports a run of the true scenario would have made."""
-    folder = tmp_path_factory.mktemp("calibration")
-    base = folder / "base.toml"
-    base.write_text(BASE)
-    launches = _write_reports(folder / "launches.csv")  # destroyed unknown: only to drive the truth run
-    raw, source = scenario_data(base)
-    truth_raw = with_values(replay_data(raw, launches, START, END), PATHS, TRUTH)
-    daily = in_period(AirCampaign(build_scenario(truth_raw, source), rng=DATA_SEED).run().daily(), START, END)
-    daily = daily.reset_index(drop=True)  # the run starts with baseline-2025 on 1 January, carrying its state
-    destroyed = {"Shahed-136/131": (daily["neutralised_drone"] + daily["neutralised_decoy"]).tolist(),
-                 "Kalibr": daily["neutralised_cruise"].tolist(),
-                 "Iskander-M": daily["neutralised_ballistic"].tolist()}
-    data = _write_reports(folder / "reports.csv", destroyed)
+    made = synthetic_reports(tmp_path_factory.mktemp("calibration"), BASE, START, END, seed=DATA_SEED)
+    folder = made["folder"]
     true_scenario = folder / "true.toml"
     true_scenario.write_text(
         f'extends = "base.toml"\nname = "calibration-truth"\n'
         f"[catalog.interceptors.mfg_burst.kill_probability]\ndrone = {TRUTH['mfg_kill_drone']}\n"
         f"decoy = {TRUTH['mfg_kill_drone']}\n"
         f"[catalog.interceptors.pac3_mse.kill_probability]\nballistic = {TRUTH['pac3_kill_ballistic']}\n")
-    return {"folder": folder, "base": base, "data": data, "true": true_scenario, "daily": daily}
+    return {**made, "true": true_scenario}
 
 
 def _spec(base: Path) -> CalibrationSpec:

@@ -6,34 +6,23 @@ drones 0.6, PAC-3 MSE's against ballistic missiles 0.4, magazines too deep to ru
 1 March, so a run is 61 nights (about 30 ms) and a fit of 30 particles over 4 generations takes seconds.
 """
 
-import csv
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
+from synthetic_reports import FIXTURE, PATHS, RANGES, TRUTH, synthetic_reports
 
-from experiments.calibration import CalibrationSpec, in_period, replay_data, validate
+from experiments.calibration import CalibrationSpec, validate
 from experiments.cli import main
-from experiments.design import with_values
 from experiments.ensemble import Ensemble, EnsembleError, read_ensemble, scenario_ensemble, systematic_resample
 from experiments.posterior import FitError, fit_posterior
 from experiments.spec import Factor
-from model import AirCampaign, build_scenario, load_scenario, scenario_data
+from model import load_scenario, scenario_data
 
-FIXTURE = Path(__file__).parent / "fixtures" / "attacks_small.csv"
-HEADER = FIXTURE.read_text().splitlines()[0].split(",")
 START, END = date(2025, 3, 1), date(2025, 4, 30)
 PERIOD = (START, END)
-NIGHTLY = {"Shahed-136/131": 100, "Kalibr": 5, "Iskander-M": 4}
-PATHS = {
-    "mfg_kill_drone": ["catalog.interceptors.mfg_burst.kill_probability.drone",
-                       "catalog.interceptors.mfg_burst.kill_probability.decoy"],
-    "pac3_kill_ballistic": ["catalog.interceptors.pac3_mse.kill_probability.ballistic"],
-}
-TRUTH = {"mfg_kill_drone": 0.6, "pac3_kill_ballistic": 0.4}
-RANGES = {"mfg_kill_drone": [0.1, 0.9], "pac3_kill_ballistic": [0.1, 0.95]}
 BASE = """extends = "baseline-2025"
 name = "posterior-test"
 start = 2025-03-01
@@ -43,33 +32,9 @@ magazine = { pac3_mse = 600, gem_t = 0 }
 """
 
 
-def _write_reports(path: Path, destroyed: dict[str, list[int]] | None = None) -> Path:
-    with open(path, "w", newline="") as handle:
-        writer = csv.DictWriter(handle, HEADER, lineterminator="\n")
-        writer.writeheader()
-        for d in range((END - START).days + 1):
-            day = START + timedelta(days=d)
-            for k, (model, launched) in enumerate(NIGHTLY.items()):
-                writer.writerow({"time_start": f"{day - timedelta(days=1)} 19:00", "time_end": f"{day} 07:00",
-                                 "model": model, "launched": launched,
-                                 "destroyed": "" if destroyed is None else destroyed[model][d],
-                                 "not_reach_goal": 0, "source": f"kpszsu/posts/synthetic-{d}-{k}"})
-    return path
-
-
 @pytest.fixture(scope="module")
 def synthetic(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("posterior")
-    base = folder / "base.toml"
-    base.write_text(BASE)
-    launches = _write_reports(folder / "launches.csv")
-    raw, source = scenario_data(base)
-    truth = with_values(replay_data(raw, launches, START, END), PATHS, TRUTH)
-    daily = in_period(AirCampaign(build_scenario(truth, source), rng=1).run().daily(), START, END)
-    destroyed = {"Shahed-136/131": (daily["neutralised_drone"] + daily["neutralised_decoy"]).tolist(),
-                 "Kalibr": daily["neutralised_cruise"].tolist(),
-                 "Iskander-M": daily["neutralised_ballistic"].tolist()}
-    return {"folder": folder, "base": base, "data": _write_reports(folder / "reports.csv", destroyed)}
+    return synthetic_reports(tmp_path_factory.mktemp("posterior"), BASE, START, END, seed=1)
 
 
 def _spec(base: Path, population: int = 20, generations: int = 4) -> CalibrationSpec:
