@@ -58,7 +58,7 @@ import numpy as np
 import psutil
 from mesa import DataCollector
 
-from experiments.design import replication_seed
+from experiments.sweep.design import replication_seed
 from model import AirCampaign, build_scenario, scenario_data
 
 SCENARIO = "baseline-2025"
@@ -153,7 +153,7 @@ class BatchCampaign(AirCampaign):
 
 # ---------------------------------------------------------------------- the phases, each in its own process
 def replication_seeds(runs: int) -> list[int]:
-    """The seeds of replications 0..runs-1, as `experiments.design.replication_seed` makes them."""
+    """The seeds of replications 0..runs-1, as `experiments.sweep.design.replication_seed` makes them."""
     return [replication_seed(ROOT_SEED, r) for r in range(runs)]
 
 
@@ -164,7 +164,7 @@ def fingerprint(pairs) -> str:
 
 
 def phase_serial(runs: int) -> dict:
-    from experiments.worker import simulate
+    from experiments.sweep.worker import simulate
 
     scenario = _scenario(baseline_concentration())[0]
     simulate(scenario, 0, [])  # warm-up: numba's cache, first-call costs
@@ -180,7 +180,7 @@ def phase_sweep(runs: int, daily: bool, workers: int) -> dict:
     import pyarrow.parquet as pq
 
     from experiments import run_sweep
-    from experiments.spec import parse_spec
+    from experiments.sweep.spec import parse_spec
 
     spec = parse_spec({
         "name": "bench-sweep", "scenario": SCENARIO, "replications": runs, "root_seed": ROOT_SEED,

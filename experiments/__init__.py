@@ -1,16 +1,32 @@
-"""Running the campaign model for people: sweeps, storage, the command line, run outputs and figures.
+"""Running the campaign model for people: sweeps, analysis, reports, calibration and the command line.
 
     from experiments import run_sweep, open_results, load_spec
-    from experiments import analysis, plots               # intervals, paired differences; figures
-    from experiments.report import build_report           # what `attrition report` writes
+    from experiments import analysis                      # intervals, paired differences
+    from experiments.reporting import plots               # figures
+    from experiments.reporting.report import build_report # what `attrition report` writes
 
-`analysis`, `plots` and `report` are not imported here, so worker processes
-start without matplotlib.
+    sweep/        the engine: spec, design, workers, executors, store
+    analysis/     statistics on results tables (no model)
+    reporting/    documents, figures, answers, the report
+    calibration/  fits, validation, the posterior, forecasts, backtests
+    cli.py        `attrition`
 
-Nothing in `model` or `agents` imports from this package.
+The names below load on first use, so `import experiments.analysis` does not load the model, and
+worker processes start without matplotlib. Nothing in `model` or `agents` imports from this package.
 """
 
-from experiments.spec import SpecError, SweepSpec, builtin_specs, load_spec
-from experiments.sweep import SweepResult, open_results, run_sweep
+import importlib
 
-__all__ = ["SpecError", "SweepResult", "SweepSpec", "builtin_specs", "load_spec", "open_results", "run_sweep"]
+_EXPORTS = {"SpecError": "experiments.sweep.spec", "SweepSpec": "experiments.sweep.spec",
+            "builtin_specs": "experiments.sweep.spec", "load_spec": "experiments.sweep.spec",
+            "SweepResult": "experiments.sweep.runner", "open_results": "experiments.sweep.runner",
+            "run_sweep": "experiments.sweep.runner"}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str):
+    """`experiments.run_sweep` and the others, imported when first asked for (PEP 562)."""
+    if name in _EXPORTS:
+        return getattr(importlib.import_module(_EXPORTS[name]), name)
+    raise AttributeError(f"module 'experiments' has no attribute {name!r}")

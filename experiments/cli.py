@@ -66,8 +66,11 @@ def _run(args) -> int:
 
 
 def _sweep(args) -> int:
-    from experiments.sweep import run_sweep
+    from experiments.reporting.answers import check_answers
+    from experiments.sweep.runner import run_sweep
+    from experiments.sweep.spec import load_spec
 
+    check_answers(load_spec(args.spec))
     result = run_sweep(args.spec, args.out, workers=args.workers, scheduler=args.scheduler, shard=args.shard)
     print(f"{args.out}: computed {result.computed} runs, reused {result.reused}, failed {result.failed} "
           f"({result.seconds:.1f} s)")
@@ -77,7 +80,7 @@ def _sweep(args) -> int:
 
 
 def _report(args) -> int:
-    from experiments.report import build_report
+    from experiments.reporting.report import build_report
 
     paths = build_report(args.results, args.out)
     print(f"wrote {paths['html']} (self-contained) and {paths['markdown']} (figures in "
@@ -88,10 +91,14 @@ def _report(args) -> int:
 def _headline(args) -> int:
     import time
 
-    from experiments.report import build_report, headline
-    from experiments.sweep import run_sweep
+    from experiments.reporting.answers import check_answers
+    from experiments.reporting.report import build_report, headline
+    from experiments.sweep.runner import run_sweep
+    from experiments.sweep.spec import load_spec
 
     plan = headline()
+    for name in plan["specs"]:
+        check_answers(load_spec(name))
     started = time.perf_counter()
     for name in plan["specs"]:
         result = run_sweep(name, Path(args.out) / name, workers=args.workers)
@@ -103,7 +110,7 @@ def _headline(args) -> int:
 
 
 def _calibrate(args) -> int:
-    from experiments.calibration import load_calibration_spec
+    from experiments.calibration.fit import load_calibration_spec
     from model.observed import parse_period
 
     spec = load_calibration_spec(args.spec)
@@ -118,7 +125,7 @@ def _calibrate(args) -> int:
 
 
 def _posterior_fit(args, spec, period) -> int:
-    from experiments.posterior import fit_posterior
+    from experiments.calibration.posterior import fit_posterior
 
     for option in ("population", "generations"):
         value = getattr(args, option)
@@ -165,7 +172,7 @@ def _posterior_fit(args, spec, period) -> int:
 
 
 def _recovery(args) -> int:
-    from experiments.recovery import recover
+    from experiments.calibration.recovery import recover
     from model.observed import parse_period
 
     if args.datasets < 1:
@@ -185,7 +192,7 @@ def _recovery(args) -> int:
 
 
 def _point_fit(args, spec, period) -> int:
-    from experiments.calibration import calibrate, calibrated_scenario_text
+    from experiments.calibration.fit import calibrate, calibrated_scenario_text
 
     out = Path(args.out)
     if out.suffix != ".toml":
@@ -210,7 +217,7 @@ def _point_fit(args, spec, period) -> int:
 
 
 def _validate(args) -> int:
-    from experiments.calibration import skill_table, validate, validation_figure
+    from experiments.calibration.fit import skill_table, validate, validation_figure
     from model.observed import parse_period
 
     if args.replications < 1:
@@ -271,7 +278,7 @@ def _validate(args) -> int:
 def _forecast(args) -> int:
     from datetime import date
 
-    from experiments.forecast import forecast, horizon_text
+    from experiments.calibration.forecast import forecast, horizon_text
 
     try:
         origin = date.fromisoformat(args.origin) if args.origin else None
@@ -293,7 +300,7 @@ def _forecast(args) -> int:
 def _backtest(args) -> int:
     from datetime import date
 
-    from experiments.backtest import backtest, scores_text
+    from experiments.calibration.backtest import backtest, scores_text
 
     try:
         origins = [date.fromisoformat(text.strip()) for text in args.origins.split(",") if text.strip()]
@@ -333,7 +340,7 @@ def _view(args) -> int:
 
 
 def _scenarios(args) -> int:
-    from experiments.spec import builtin_specs, load_spec
+    from experiments.sweep.spec import builtin_specs, load_spec
 
     print("scenarios:")
     for name in builtin_scenarios():
@@ -458,10 +465,10 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the `attrition` command."""
-    from experiments.executors import SweepAborted
-    from experiments.report import ReportError
+    from experiments.reporting.report import ReportError
     from experiments.single_run import OutputConflict
-    from experiments.storage import SweepConflict
+    from experiments.sweep.executors import SweepAborted
+    from experiments.sweep.storage import SweepConflict
 
     args = parser().parse_args(argv)
     import matplotlib

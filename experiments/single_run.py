@@ -12,7 +12,7 @@ from pathlib import Path
 
 import matplotlib.pyplot as plt
 
-from experiments.figures import campaign_figure
+from experiments.reporting.figures import campaign_figure
 from model import AirCampaign, Scenario
 from model.families import headings
 

@@ -7,7 +7,8 @@ Use:
 """
 
 from model.campaign import AirCampaign
-from model.loading import ScenarioError, build_scenario, builtin_scenarios, load_scenario, scenario_data
+from model.errors import ScenarioError
+from model.loading import build_scenario, builtin_scenarios, load_scenario, scenario_data
 from model.scenario import Scenario
 
 __all__ = [

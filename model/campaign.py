@@ -15,10 +15,10 @@ from mesa.time import Priority, Schedule
 
 from agents import Attacker, DefendedSite, DefenderBattery, Supplier
 from model.air_defence import AirDefence
+from model.errors import ScenarioError
 from model.families import members
 from model.geometry import route_weights, routes_in_range
 from model.ledger import Ledger
-from model.loading import ScenarioError
 from model.observed import decoy_class, load_observed
 from model.outcomes import summarise
 from model.scenario import Scenario

@@ -15,25 +15,11 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from model.errors import ScenarioError
 from model.families import resolve
 from model.scenario import Scenario, check_references
 
 DATA = resources.files("model") / "data"
-
-
-class DataFileError(ValueError):
-    """A data file that cannot be used, with every problem named by file, key and value."""
-
-    def __init__(self, source: str, problems: list[tuple[str, object, str]]) -> None:
-        """Collect the problems found in `source`: (key path, value found, what is wrong)."""
-        self.source = source
-        self.problems = problems
-        lines = [f"{source}: {key} = {value!r}: {why}" for key, value, why in problems]
-        super().__init__("\n".join(lines))
-
-
-class ScenarioError(DataFileError):
-    """A scenario that cannot be run."""
 
 
 def builtin_scenarios() -> list[str]:

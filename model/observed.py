@@ -54,7 +54,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from model.loading import DataFileError
+from model.errors import DataFileError
 
 FAMILIES = ("drone", "cruise", "ballistic", "other")
 """Observed families: Shahed-type drones with decoys, cruise and ballistic missiles, everything else."""

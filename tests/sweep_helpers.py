@@ -16,8 +16,8 @@ import textwrap
 import time
 from pathlib import Path
 
-from experiments.design import replication_seed
-from experiments.worker import simulate
+from experiments.sweep.design import replication_seed
+from experiments.sweep.worker import simulate
 
 ROOT_SEED = 7
 REPLICATIONS = 3

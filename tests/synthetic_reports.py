@@ -9,8 +9,8 @@ import csv
 from datetime import date, timedelta
 from pathlib import Path
 
-from experiments.calibration import in_period, replay_data
-from experiments.design import with_values
+from experiments.calibration.fit import in_period, replay_data
+from experiments.sweep.design import with_values
 from model import AirCampaign, build_scenario, scenario_data
 
 FIXTURE = Path(__file__).parent / "fixtures" / "attacks_small.csv"

@@ -13,8 +13,8 @@ from scipy import stats
 
 from experiments import analysis
 from experiments.analysis import AnalysisError
-from experiments.design import unit_sample
-from experiments.spec import parse_spec
+from experiments.sweep.design import unit_sample
+from experiments.sweep.spec import parse_spec
 
 QS = (0.05, 0.25, 0.5, 0.75, 0.95)
 Q_NAMES = ["q05", "q25", "q50", "q75", "q95"]

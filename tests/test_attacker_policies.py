@@ -17,8 +17,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from experiments.design import SweepPlan
-from experiments.spec import parse_spec
+from experiments.sweep.design import SweepPlan
+from experiments.sweep.spec import parse_spec
 from model import AirCampaign, build_scenario, load_scenario, scenario_data
 from model.geometry import route_weights
 

@@ -13,10 +13,10 @@ import pandas as pd
 import pytest
 import tomli_w
 
-from experiments.backtest import FITS, backtest, band, crps, observable, score_months, summarise
-from experiments.calibration import CalibrationSpec
+from experiments.calibration.backtest import FITS, backtest, band, crps, observable, score_months, summarise
+from experiments.calibration.fit import CalibrationSpec
 from experiments.cli import main
-from experiments.spec import Factor
+from experiments.sweep.spec import Factor
 
 FIXTURE = Path(__file__).parent / "fixtures" / "attacks_small.csv"
 START, ORIGIN = date(2025, 7, 19), date(2025, 7, 31)

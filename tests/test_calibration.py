@@ -30,7 +30,7 @@ import numpy as np
 import pytest
 from synthetic_reports import FIXTURE, HEADER, PATHS, RANGES, TRUTH, synthetic_reports
 
-from experiments.calibration import (
+from experiments.calibration.fit import (
     CalibrationSpec,
     calibrate,
     calibrated_scenario_text,
@@ -44,8 +44,8 @@ from experiments.calibration import (
     validation_figure,
 )
 from experiments.cli import main
-from experiments.design import replication_seed
-from experiments.spec import Factor
+from experiments.sweep.design import replication_seed
+from experiments.sweep.spec import Factor
 from model import AirCampaign, build_scenario, load_scenario, scenario_data
 from model.observed import load_observed
 

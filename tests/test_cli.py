@@ -5,7 +5,7 @@ import json
 import pytest
 
 from experiments.cli import main
-from experiments.figures import campaign_figure, pause_periods
+from experiments.reporting.figures import campaign_figure, pause_periods
 from model import AirCampaign, load_scenario
 from model.families import headings
 

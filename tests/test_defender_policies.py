@@ -23,8 +23,8 @@ from hypothesis import strategies as st
 
 from agents import DefenderBattery
 from agents.allocation import ALLOCATION_RULES, by_site_value, lowest_stock_first, proportional
-from experiments.design import SweepPlan
-from experiments.spec import parse_spec
+from experiments.sweep.design import SweepPlan
+from experiments.sweep.spec import parse_spec
 from model import AirCampaign, ScenarioError, build_scenario
 from model.timeline import ramp_steps
 

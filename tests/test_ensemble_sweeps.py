@@ -13,11 +13,11 @@ import pytest
 import sweep_helpers as h
 
 from experiments import analysis
-from experiments.design import replication_seed, with_values
-from experiments.ensemble import read_ensemble
-from experiments.report import build_report
-from experiments.spec import SpecError, load_spec
-from experiments.sweep import run_sweep
+from experiments.reporting.report import build_report
+from experiments.sweep.design import replication_seed, with_values
+from experiments.sweep.ensemble import read_ensemble
+from experiments.sweep.runner import run_sweep
+from experiments.sweep.spec import SpecError, load_spec
 from model import AirCampaign, build_scenario, scenario_data
 
 KILL = "catalog.interceptors.interceptor_drone.kill_probability.drone"

@@ -139,7 +139,7 @@ def test_replay_falls_back_to_the_fixture_without_the_real_data(tmp_path, monkey
 
 def test_a_returned_figure_is_shown_without_matplotlib_magic():
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(
-        "from experiments.figures import campaign_figure\n"
+        "from experiments.reporting.figures import campaign_figure\n"
         "from model import AirCampaign, load_scenario\n"
         "campaign = AirCampaign(load_scenario('baseline-2025'), rng=1).run(days=30)\n"
         "campaign_figure(campaign.daily())")])

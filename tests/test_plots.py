@@ -1,4 +1,4 @@
-"""The figures of `experiments.plots`, drawn from small hand-built tables and read back from matplotlib.
+"""The figures of `experiments.reporting.plots`, drawn from small hand-built tables and read back from matplotlib.
 
 Each test builds the table a figure takes (a daily table of a few runs, or an
 `experiments.analysis` table), draws it, and checks what was drawn: labels and
@@ -18,7 +18,8 @@ import pytest  # noqa: E402
 from matplotlib.collections import PolyCollection  # noqa: E402
 from matplotlib.container import BarContainer, ErrorbarContainer  # noqa: E402
 
-from experiments import analysis, plots  # noqa: E402
+from experiments import analysis  # noqa: E402
+from experiments.reporting import plots  # noqa: E402
 
 RUNS = 5
 DAYS = 20

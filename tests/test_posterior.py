@@ -14,11 +14,11 @@ import pandas as pd
 import pytest
 from synthetic_reports import FIXTURE, PATHS, RANGES, TRUTH, synthetic_reports
 
-from experiments.calibration import CalibrationSpec, validate
+from experiments.calibration.fit import CalibrationSpec, validate
+from experiments.calibration.posterior import FitError, fit_posterior
 from experiments.cli import main
-from experiments.ensemble import Ensemble, EnsembleError, read_ensemble, scenario_ensemble, systematic_resample
-from experiments.posterior import FitError, fit_posterior
-from experiments.spec import Factor
+from experiments.sweep.ensemble import Ensemble, EnsembleError, read_ensemble, scenario_ensemble, systematic_resample
+from experiments.sweep.spec import Factor
 from model import load_scenario, scenario_data
 
 START, END = date(2025, 3, 1), date(2025, 4, 30)
@@ -143,8 +143,8 @@ def test_a_marginalised_parameter_is_drawn_from_its_prior_and_kept_with_the_part
 @pytest.mark.parametrize(("names", "problem"), [(["pac3_kill"], "no such parameter"),
                                                 (list(PATHS), "leaves no parameter to infer")])
 def test_marginalising_an_unknown_or_every_parameter_is_refused(tmp_path, names, problem):
-    from experiments.calibration import load_calibration_spec
-    from experiments.spec import SpecError
+    from experiments.calibration.fit import load_calibration_spec
+    from experiments.sweep.spec import SpecError
 
     lines = ['name = "m"', 'scenario = "historical-2025"', "[abc]", f"marginalise = {names!r}".replace("'", '"')]
     for name, paths in PATHS.items():
@@ -249,7 +249,7 @@ def test_validation_over_the_posterior_shows_three_nested_bands(synthetic, fitte
 
 
 def test_recovery_fits_synthetic_data_from_known_values_and_counts_coverage(synthetic, tmp_path):
-    from experiments.recovery import recover, synthetic_truths
+    from experiments.calibration.recovery import recover, synthetic_truths
 
     spec = _spec(synthetic["base"], population=16, generations=3)
     truths = synthetic_truths(spec, 2)
@@ -270,7 +270,7 @@ def test_recovery_fits_synthetic_data_from_known_values_and_counts_coverage(synt
 
 
 def test_a_fit_interrupted_in_a_generation_resumes_to_the_same_posterior(synthetic, fitted, tmp_path, monkeypatch):
-    import experiments.posterior as posterior
+    import experiments.calibration.posterior as posterior
 
     real, calls = posterior.simulate_candidates, []
 

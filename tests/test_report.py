@@ -23,8 +23,8 @@ import pytest
 import sweep_helpers as h
 
 from experiments.cli import main
-from experiments.report import build_report, headline
-from experiments.sweep import run_sweep
+from experiments.reporting.report import build_report, headline
+from experiments.sweep.runner import run_sweep
 from model import load_scenario
 
 SPECS = Path(__file__).resolve().parent.parent / "experiments" / "specs"
@@ -34,7 +34,7 @@ REPLICATIONS = 3
 SOBOL_SAMPLES = 8
 PNG = b"\x89PNG\r\n\x1a\n"
 
-TITLES = {  # the section each answer writes (experiments/answers.py)
+TITLES = {  # the section each answer writes (experiments/reporting/answers.py)
     "pause_cost": "Aid pause: how long the stock lasts, and what each extra week costs",
     "doctrine_cost": "Doctrine: Patriot at drones, and shots per ballistic missile",
     "layer_value": "Layered defence: what each cheap layer buys, per dollar",
@@ -398,9 +398,9 @@ def family_leakers(runs, members: list[str], family: str):
 
 @pytest.fixture(scope="module")
 def doctrine(built):
-    from experiments import answers
-    from experiments.spec import parse_spec
-    from experiments.sweep import open_results
+    from experiments.reporting import answers
+    from experiments.sweep.runner import open_results
+    from experiments.sweep.spec import parse_spec
 
     result = open_results(built.results / "doctrine")
     spec = parse_spec(result.manifest["spec"], str(result.path))
@@ -450,7 +450,7 @@ def test_doctrine_words_name_what_rises_and_what_falls(built):
 def test_doctrine_paired_differences_are_the_runs_subtracted_replication_by_replication(built, doctrine):
     from scipy import stats
 
-    from experiments.document import estimate
+    from experiments.reporting.document import estimate
 
     result, _, scenario = doctrine
     runs = result.runs
@@ -481,7 +481,7 @@ def test_doctrine_paired_differences_are_the_runs_subtracted_replication_by_repl
 def doctrine_text(doctrine, runs) -> str:
     from types import SimpleNamespace
 
-    from experiments.answers import doctrine_cost
+    from experiments.reporting.answers import doctrine_cost
 
     result, spec, _ = doctrine
     section = doctrine_cost(SimpleNamespace(runs=runs, factors=result.factors, manifest=result.manifest), spec)
@@ -520,7 +520,7 @@ def test_the_level_without_a_class_is_read_off_the_catalog_not_its_name():
 
     import pandas as pd
 
-    from experiments.answers import _engage_baseline
+    from experiments.reporting.answers import _engage_baseline
 
     threat = SimpleNamespace
     catalog = SimpleNamespace(threats={
@@ -568,7 +568,7 @@ def everything_said(section) -> str:
     """Every word of a section: paragraphs, tables, captions and every text drawn in its figures."""
     from matplotlib.text import Text as Drawn
 
-    from experiments.document import Plot, Table, Text
+    from experiments.reporting.document import Plot, Table, Text
 
     said = [section.title]
     for block in section.blocks:
@@ -582,9 +582,9 @@ def everything_said(section) -> str:
 
 
 def test_no_answer_names_an_interceptor_the_catalog_does_not_have(built, monkeypatch):
-    from experiments import answers
-    from experiments.spec import parse_spec
-    from experiments.sweep import open_results
+    from experiments.reporting import answers
+    from experiments.sweep.runner import open_results
+    from experiments.sweep.spec import parse_spec
     from model import Scenario
 
     said = {}

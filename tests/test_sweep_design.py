@@ -9,8 +9,8 @@ import pytest
 import sweep_helpers as h
 
 from experiments import run_sweep
-from experiments.design import SweepPlan, design_table, replication_seed, run_id
-from experiments.spec import load_spec, parse_spec
+from experiments.sweep.design import SweepPlan, design_table, replication_seed, run_id
+from experiments.sweep.spec import load_spec, parse_spec
 from model import AirCampaign, build_scenario
 
 

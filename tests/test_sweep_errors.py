@@ -9,8 +9,8 @@ import sweep_helpers as h
 
 from experiments import run_sweep
 from experiments.cli import main
-from experiments.spec import SpecError, load_spec
-from experiments.storage import SweepConflict
+from experiments.sweep.spec import SpecError, load_spec
+from experiments.sweep.storage import SweepConflict
 
 HEAD = """\
 name = "bad"

@@ -19,8 +19,8 @@ import sweep_helpers as h
 from sweep_helpers import assert_same_runs, comparable
 
 from experiments import open_results, run_sweep
-from experiments.design import replication_seed, run_id
-from experiments.spec import SpecError
+from experiments.sweep.design import replication_seed, run_id
+from experiments.sweep.spec import SpecError
 
 TESTS = str(Path(__file__).resolve().parent)
 PYTHON = sys.executable
@@ -313,7 +313,7 @@ def test_unguarded_script_stops_at_once_and_says_how_to_fix_it(tmp_path):
     script.write_text(h.UNGUARDED_SCRIPT.format(spec=str(spec), out=str(out)))
     done = subprocess.run([PYTHON, str(script)], cwd=tmp_path, capture_output=True, text=True, timeout=120)
     assert done.returncode != 0
-    aborted = [line for line in done.stderr.splitlines() if line.startswith("experiments.executors.SweepAborted")]
+    aborted = [line for line in done.stderr.splitlines() if line.startswith("experiments.sweep.executors.SweepAborted")]
     assert len(aborted) == 1 and 'if __name__ == "__main__":' in aborted[0], done.stderr
     assert len(open_results(out).runs) == 0
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from experiments.design import Run, with_values
+from experiments.sweep.design import Run, with_values
 from model import AirCampaign, Scenario, build_scenario
 
 
@@ -40,7 +40,7 @@ class Chunk:
     daily_columns: list[str] | str = field(default_factory=list)
     simulator: object = simulate
     ensemble: object = None
-    """The posterior ensemble (`experiments.ensemble.Ensemble`) whose draws the runs take, or None."""
+    """The posterior ensemble (`experiments.sweep.ensemble.Ensemble`) whose draws the runs take, or None."""
 
 
 @dataclass

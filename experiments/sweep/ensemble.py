@@ -25,8 +25,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from experiments.paths import set_path
-from model.loading import DataFileError
+from experiments.sweep.paths import set_path
+from model.errors import DataFileError
 
 WEIGHT = "weight"
 DRAW_ORDER_SEED = 20250709

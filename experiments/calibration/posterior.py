@@ -47,7 +47,7 @@ import numpy as np
 import pandas as pd
 from tqdm.auto import tqdm
 
-from experiments.calibration import (
+from experiments.calibration.fit import (
     FITTED,
     CalibrationSpec,
     load_calibration_spec,
@@ -55,11 +55,11 @@ from experiments.calibration import (
     objective_for,
     scenario_text,
 )
-from experiments.design import with_values
-from experiments.ensemble import WEIGHT, read_ensemble, weighted_quantile, write_ensemble
-from experiments.executors import process_context
+from experiments.sweep.design import with_values
+from experiments.sweep.ensemble import WEIGHT, read_ensemble, weighted_quantile, write_ensemble
+from experiments.sweep.executors import process_context
 from model import AirCampaign, build_scenario
-from model.loading import DataFileError
+from model.errors import DataFileError
 
 ENSEMBLE_FILE = "posterior.parquet"
 SCENARIO_FILE = "scenario.toml"
@@ -205,7 +205,8 @@ class OrderedMap:
             if self.workers > 1:
                 from concurrent.futures import ProcessPoolExecutor
 
-                self.pool = ProcessPoolExecutor(self.workers, mp_context=process_context("experiments.posterior"))
+                context = process_context("experiments.calibration.posterior")
+                self.pool = ProcessPoolExecutor(self.workers, mp_context=context)
 
     def __call__(self, blob: bytes, batches: list[list[int]]):
         """Each batch of seeds simulated, yielded in batch order as they come; closing it cancels the rest."""
@@ -497,7 +498,7 @@ def read_posterior(out: str | Path, spec: CalibrationSpec, data, period) -> Post
 def write_outputs(result: Posterior, *, mapping=None, predictive: int = 0, progress: bool = True,
                   workers: int | None = None) -> None:
     """The ensemble, the scenario naming it, the tables, the figures and (optionally) the predictive check."""
-    from experiments.calibration import validate, validation_figure
+    from experiments.calibration.fit import validate, validation_figure
 
     out = result.path
     write_ensemble(result.ensemble_table(), out / ENSEMBLE_FILE)
@@ -539,7 +540,7 @@ def write_outputs(result: Posterior, *, mapping=None, predictive: int = 0, progr
 
 def marginals_figure(result: Posterior):
     """Each parameter's posterior (weighted histogram) over its prior range, the 90% interval marked."""
-    from experiments.document import new_figure
+    from experiments.reporting.document import new_figure
 
     params = result.spec.parameters
     cols = 4
@@ -567,7 +568,7 @@ def marginals_figure(result: Posterior):
 
 def pairs_figure(result: Posterior, pairs: int = 6):
     """The strongest trade-offs: scatter of the most correlated parameter pairs, point size by weight."""
-    from experiments.document import new_figure
+    from experiments.reporting.document import new_figure
 
     table = result.correlations().head(pairs)
     cols = 3

@@ -23,11 +23,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from experiments.ensemble import scenario_ensemble
-from experiments.paths import path_tokens, set_path
-from experiments.spec import Factor, SpecError, SweepSpec
+from experiments.sweep.ensemble import scenario_ensemble
+from experiments.sweep.paths import path_tokens, set_path
+from experiments.sweep.sampling import unit_sample
+from experiments.sweep.spec import Factor, SpecError, SweepSpec
 from model import AirCampaign, ScenarioError, build_scenario, scenario_data
-from model.loading import DataFileError
+from model.errors import DataFileError
 
 __all__ = ["Run", "SweepPlan", "path_tokens", "replication_seed", "set_path", "with_values"]
 
@@ -51,29 +52,6 @@ def _scale(factor: Factor, unit: np.ndarray) -> list:
         return [low + timedelta(days=int(round(u * span))) for u in unit]
     scaled = low + unit * (high - low)
     return [int(round(x)) for x in scaled] if factor.is_integer else [float(x) for x in scaled]
-
-
-def unit_sample(spec: SweepSpec) -> np.ndarray:
-    """The sampler's design on the unit cube, (points, factors), for sampling designs (not full factorial).
-
-    The same array SALib's analysers take back with the outcomes.
-    """
-    d = len(spec.factors)
-    kind = spec.design.kind
-    if kind == "latin_hypercube":
-        from scipy.stats import qmc
-
-        return qmc.LatinHypercube(d=d, rng=np.random.default_rng(spec.root_seed)).random(spec.design.samples)
-    problem = {"num_vars": d, "names": [f.name for f in spec.factors], "bounds": [[0.0, 1.0]] * d}
-    if kind == "sobol":
-        from SALib.sample import sobol
-
-        return sobol.sample(problem, spec.design.samples, calc_second_order=False, seed=spec.root_seed)
-    if kind == "morris":
-        from SALib.sample import morris
-
-        return morris.sample(problem, spec.design.samples, num_levels=spec.design.levels, seed=spec.root_seed)
-    raise ValueError(f"a {kind} design has no unit sample")
 
 
 def design_table(spec: SweepSpec) -> pd.DataFrame:

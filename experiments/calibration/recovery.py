@@ -18,8 +18,8 @@ import numpy as np
 import pandas as pd
 from tqdm.auto import tqdm
 
-from experiments.calibration import CalibrationSpec, load_calibration_spec, objective_for
-from experiments.posterior import LEFT_ABOVE, ShareSimulator, fit_posterior, to_unbounded
+from experiments.calibration.fit import CalibrationSpec, load_calibration_spec, objective_for
+from experiments.calibration.posterior import LEFT_ABOVE, ShareSimulator, fit_posterior, to_unbounded
 
 
 @dataclass

@@ -19,11 +19,11 @@ import numpy as np
 import pandas as pd
 from tqdm.auto import tqdm
 
-from experiments.design import Run, SweepPlan
-from experiments.executors import DaskExecutor, ProcessExecutor, SerialExecutor
-from experiments.spec import SpecError, SweepSpec, load_spec
-from experiments.storage import ResultStore
-from experiments.worker import Chunk, ChunkResult, simulate
+from experiments.sweep.design import Run, SweepPlan
+from experiments.sweep.executors import DaskExecutor, ProcessExecutor, SerialExecutor
+from experiments.sweep.spec import SpecError, SweepSpec, load_spec
+from experiments.sweep.storage import ResultStore
+from experiments.sweep.worker import Chunk, ChunkResult, simulate
 
 
 def parse_shard(text: str | None) -> tuple[int, int] | None:

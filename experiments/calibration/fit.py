@@ -42,10 +42,10 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from tqdm.auto import tqdm
 
-from experiments.design import path_tokens, replication_seed, with_values
-from experiments.ensemble import scenario_ensemble
-from experiments.executors import process_context
-from experiments.spec import Factor, SpecError
+from experiments.sweep.design import path_tokens, replication_seed, with_values
+from experiments.sweep.ensemble import scenario_ensemble
+from experiments.sweep.executors import process_context
+from experiments.sweep.spec import Factor, SpecError
 from model import AirCampaign, build_scenario, scenario_data
 from model.families import members as family_members
 from model.loading import validation_problems
@@ -67,7 +67,7 @@ class Optimiser(BaseModel):
 
 
 class AbcSettings(BaseModel):
-    """Settings of the ABC-SMC posterior (`experiments/posterior.py`)."""
+    """Settings of the ABC-SMC posterior (`experiments/calibration/posterior.py`)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -336,7 +336,7 @@ def _pool(workers: int | None):
     workers = workers or multiprocessing.cpu_count()
     if workers == 1:
         return None
-    return ProcessPoolExecutor(workers, mp_context=process_context("experiments.calibration"))
+    return ProcessPoolExecutor(workers, mp_context=process_context("experiments.calibration.fit"))
 
 
 def objective_for(spec: CalibrationSpec, data: str | Path, period: tuple[date, date],
@@ -737,7 +737,7 @@ def validation_figure(result: Validation, title: str = ""):
     parameter draws as well; lightest: the observation's binomial noise added, where the observed share
     should fall if the model were right.
     """
-    from experiments.document import new_figure
+    from experiments.reporting.document import new_figure
 
     table = result.table
     skill = result.skill.set_index("class") if result.skill is not None else pd.DataFrame()

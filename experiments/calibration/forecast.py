@@ -1,6 +1,6 @@
 """Forecasts: replay the reports up to an origin, then project forward under drawn attacks at the recent rates.
 
-    from experiments.forecast import forecast
+    from experiments.calibration.forecast import forecast
     result = forecast(DATA, "calibrated-2025", days=90, policies=["experiments/policies/us-pac3-pause-90.toml"])
     result.horizon_table()        # per policy: quantiles at the horizon, and the paired difference
     result.fans()                 # per policy, day and measure: the 5/25/50/75/95% quantiles
@@ -28,11 +28,11 @@ import numpy as np
 import pandas as pd
 from tqdm.auto import tqdm
 
-from experiments.calibration import FITTED, _family_members, extension_note, replay_data
-from experiments.design import Run, replication_seed, run_id, set_path
-from experiments.ensemble import scenario_ensemble
-from experiments.executors import ProcessExecutor, SerialExecutor
-from experiments.worker import Chunk
+from experiments.calibration.fit import FITTED, _family_members, extension_note, replay_data
+from experiments.sweep.design import Run, replication_seed, run_id, set_path
+from experiments.sweep.ensemble import scenario_ensemble
+from experiments.sweep.executors import ProcessExecutor, SerialExecutor
+from experiments.sweep.worker import Chunk
 from model import AirCampaign, build_scenario, scenario_data
 from model.families import members
 from model.loading import ScenarioError, merge
@@ -233,7 +233,7 @@ class Forecast:
         Default measures: the ballistic-capable stocks, leakers by family, damage and nights without
         ballistic defence.
         """
-        from experiments.document import new_figure
+        from experiments.reporting.document import new_figure
 
         measures = measures or [m for m in self.measures if not m.startswith("stock_")
                                 or m.removeprefix("stock_") in self.ballistic_capable]
@@ -304,7 +304,7 @@ def forecast(data: str | Path, scenario: str | Path, days: int, policies=(), *, 
 
     Every input is checked before any run: `days` at least 1, the origin inside the data and not before
     the scenario's start, every policy a valid overlay (ScenarioError naming its file). `workers` 1 runs
-    here; None uses every core (`experiments.executors`).
+    here; None uses every core (`experiments.sweep.executors`).
     """
     if days < 1:
         raise ValueError(f"days = {days}: a forecast projects at least one day")

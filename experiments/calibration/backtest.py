@@ -26,8 +26,8 @@ import numpy as np
 import pandas as pd
 import scoringrules
 
-from experiments.calibration import FITTED, observed_shares
-from experiments.forecast import forecast
+from experiments.calibration.fit import FITTED, observed_shares
+from experiments.calibration.forecast import forecast
 from model import scenario_data
 from model.observed import load_observed
 
@@ -44,7 +44,7 @@ def fit_none(data, scenario, period, out: Path, **_) -> str | Path:
 
 
 def _spec(scenario, spec):
-    from experiments.calibration import CalibrationSpec, load_calibration_spec
+    from experiments.calibration.fit import CalibrationSpec, load_calibration_spec
 
     spec = spec if isinstance(spec, CalibrationSpec) else load_calibration_spec(spec)
     if scenario is None:
@@ -57,7 +57,7 @@ def _spec(scenario, spec):
 def fit_point(data, scenario, period, out: Path, *, workers=None, spec="defender", maxiter=None, mapping=None,
               progress=True, profile_points=7, **_) -> Path:
     """`calibration.calibrate` on `period`; writes and returns the calibrated scenario."""
-    from experiments.calibration import calibrate, calibrated_scenario_text
+    from experiments.calibration.fit import calibrate, calibrated_scenario_text
 
     spec = _spec(scenario, spec)
     if maxiter:
@@ -75,7 +75,7 @@ def fit_abc(data, scenario, period, out: Path, *, workers=None, spec="defender",
 
     Each fit resumes like any other, so a stopped backtest goes on where it was.
     """
-    from experiments.posterior import fit_posterior
+    from experiments.calibration.posterior import fit_posterior
 
     result = fit_posterior(data, period, _spec(scenario, spec), out=out / f"posterior-{period[1]}", workers=workers,
                            progress=progress, mapping=mapping, population=population, generations=generations,
@@ -200,7 +200,7 @@ class Backtest:
         Observed monthly shares before it; after it the model's 90% band of what would be reported, its
         pooled share, the two naive guesses and what was reported.
         """
-        from experiments.document import new_figure
+        from experiments.reporting.document import new_figure
 
         fig, axes = new_figure(1, len(FITTED), figsize=(14, 4.5), sharey=True)
         months = self.months[self.months["origin"] == origin]

@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 
-from experiments.worker import Chunk, ChunkResult, run_chunk
+from experiments.sweep.worker import Chunk, ChunkResult, run_chunk
 
 MAX_RESTARTS = 10
 """Pool restarts after worker deaths before a sweep stops (what finished is kept)."""
@@ -49,7 +49,7 @@ class SerialExecutor:
             on_result(run_chunk(chunk))
 
 
-def process_context(preload: str = "experiments.worker"):
+def process_context(preload: str = "experiments.sweep.worker"):
     """A forkserver that has imported `preload` (spawn where there is no forkserver)."""
     if sys.platform.startswith("linux"):
         context = multiprocessing.get_context("forkserver")

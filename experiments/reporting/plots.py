@@ -14,7 +14,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from experiments.analysis import Discovery, fan, paused_share
-from experiments.document import new_figure
+from experiments.reporting.document import new_figure
 
 
 def _shade_pauses(ax, daily: pd.DataFrame) -> None:

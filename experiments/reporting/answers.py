@@ -22,10 +22,12 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from experiments import analysis, plots
+from experiments import analysis
 from experiments.analysis import AnalysisError
-from experiments.design import path_tokens
-from experiments.document import Plot, Section, Table, Text, estimate, number
+from experiments.reporting import plots
+from experiments.reporting.document import Plot, Section, Table, Text, estimate, number
+from experiments.sweep.paths import path_tokens
+from experiments.sweep.spec import SpecError
 
 ANSWERS: dict[str, Callable] = {}
 
@@ -34,6 +36,18 @@ def answer(function: Callable) -> Callable:
     """Register an answer under its function name."""
     ANSWERS[function.__name__] = function
     return function
+
+
+def check_answers(spec) -> None:
+    """Refuse a spec whose `[report] answers` names an answer that does not exist, before anything runs.
+
+    The sweep engine treats `[report]` as data it does not read; the commands that run a sweep with a
+    report ahead (`attrition sweep`, `attrition headline`) and the report itself check it here.
+    """
+    problems = [(f"report.answers[{k}]", name, f"no such answer; known: {', '.join(ANSWERS)}")
+                for k, name in enumerate(spec.report.answers) if name not in ANSWERS]
+    if problems:
+        raise SpecError(spec.source, problems)
 
 
 def _label(value) -> str:
@@ -91,7 +105,7 @@ def _base_scenario(result, spec):
     """
     from pathlib import Path
 
-    from experiments.design import with_values
+    from experiments.sweep.design import with_values
     from model import ScenarioError, build_scenario, scenario_data
 
     relative = Path(spec.base_dir) if getattr(spec, "base_dir", None) else None

@@ -13,19 +13,15 @@
   is taken run by run, within the same replication and the same values of the
   other factors, and only then averaged. This removes most of the noise that
   two independent samples would carry.
-- Sensitivity indices come from SALib (Sobol, Morris) on the design the
-  sampler drew; scenario discovery from EMA Workbench's PRIM.
+- Sensitivity indices (`sensitivity.py`) and scenario discovery (`discovery.py`)
+  live beside this module.
 """
 
 import json
-import warnings
-from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 from scipy import stats
-
-from experiments.design import unit_sample
 
 CONFIDENCE = 0.95
 QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
@@ -222,119 +218,3 @@ def paused_share(daily: pd.DataFrame) -> pd.DataFrame:
         return pd.DataFrame()
     share = 1.0 - daily.groupby("date")[columns].mean()
     return share.rename(columns=lambda c: c.removeprefix("flowing_"))
-
-
-def sensitivity(runs: pd.DataFrame, spec, outcome: str) -> pd.DataFrame:
-    """Sobol (first and total order) or Morris (mu*, sigma) indices of `outcome`, one row per factor.
-
-    `spec` is the sweep's `SweepSpec` (its design must be `sobol` or
-    `morris`); each design point's outcome is its mean over replications,
-    which is what the sampler's design expects.
-    """
-    _require(runs, [outcome])
-    kind = spec.design.kind
-    if kind not in ("sobol", "morris"):
-        raise AnalysisError(f"sensitivity indices need a sobol or morris design; this sweep's is {kind}")
-    names = [f.name for f in spec.factors]
-    means = runs.groupby("point")[outcome].mean()
-    unit = unit_sample(spec)
-    if len(means) != len(unit) or means.isna().any():
-        raise AnalysisError(f"sensitivity needs every design point: {len(means)} of {len(unit)} have "
-                            f"a value of {outcome}; finish the sweep (run the same command again)")
-    y = means.sort_index().to_numpy(dtype=float)
-    problem = {"num_vars": len(names), "names": names, "bounds": [[0.0, 1.0]] * len(names)}
-    if kind == "sobol":
-        from SALib.analyze import sobol
-
-        found = sobol.analyze(problem, y, calc_second_order=False, seed=spec.root_seed)
-        table = pd.DataFrame({"factor": names, "S1": found["S1"], "S1_conf": found["S1_conf"],
-                              "ST": found["ST"], "ST_conf": found["ST_conf"]})
-        return table.sort_values("ST", ascending=False, ignore_index=True)
-    from SALib.analyze import morris
-
-    found = morris.analyze(problem, unit, y, num_levels=spec.design.levels, seed=spec.root_seed)
-    table = pd.DataFrame({"factor": names, "mu_star": found["mu_star"], "mu_star_conf": found["mu_star_conf"],
-                          "sigma": found["sigma"]})
-    return table.sort_values("mu_star", ascending=False, ignore_index=True)
-
-
-@dataclass
-class Discovery:
-    """A PRIM box: the factor ranges where the cases of interest concentrate."""
-
-    limits: pd.DataFrame
-    """One row per factor: `low`, `high` (or `levels`) of the box, the full range, and `restricted`."""
-    coverage: float
-    """Share of all cases of interest that fall inside the box."""
-    density: float
-    """Share of the runs inside the box that are cases of interest."""
-    mass: float
-    """Share of all runs inside the box."""
-    cases: int
-    """Cases of interest among all runs."""
-    runs: int
-
-    def describe(self) -> str:
-        """The box in words, with its coverage and density."""
-        parts = []
-        for row in self.limits[self.limits["restricted"]].itertuples():
-            if isinstance(row.low, float) and not np.isnan(row.low):
-                parts.append(f"{row.factor} in [{row.low:.3g}, {row.high:.3g}]")
-            else:
-                parts.append(f"{row.factor} in {{{row.levels}}}")
-        where = " and ".join(parts) if parts else "no restriction found"
-        return (f"{where}: coverage {self.coverage:.0%} (of {self.cases} bad runs), density {self.density:.0%} "
-                f"(of {round(self.mass * self.runs)} runs in the box), mass {self.mass:.0%}")
-
-
-def _prim_inputs(runs: pd.DataFrame, factors: list[str]) -> pd.DataFrame:
-    x = pd.DataFrame(index=range(len(runs)))
-    for name in factors:
-        column = runs[name].reset_index(drop=True)
-        if pd.api.types.is_numeric_dtype(column) and not pd.api.types.is_bool_dtype(column):
-            x[name] = column.astype(float)
-        else:
-            x[name] = pd.Categorical(column.map(lambda v: v if isinstance(v, str) else json.dumps(v, default=str)))
-    return x
-
-
-def discover(runs: pd.DataFrame, factors: list[str], interesting: np.ndarray, min_density: float = 0.8,
-             mass_min: float = 0.05) -> Discovery:
-    """Scenario discovery: PRIM (EMA Workbench) on the runs flagged `interesting`.
-
-    Of the boxes on PRIM's peeling trajectory, the one with the highest
-    coverage among those with density at least `min_density` is chosen (the
-    densest one if none reaches it).
-    """
-    _require(runs, factors)
-    y = np.asarray(interesting, dtype=bool)
-    if y.sum() == 0 or y.all():
-        raise AnalysisError(f"PRIM needs both kinds of runs: {int(y.sum())} of {len(y)} are of interest")
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # ema_workbench warns about optional parallel back-ends on import
-        from ema_workbench.analysis import prim
-        from ema_workbench.util import ema_logging
-
-        ema_logging.get_rootlogger().setLevel("WARNING")
-        x = _prim_inputs(runs, factors)
-        algorithm = prim.Prim(x, y, mass_min=mass_min)
-        box = algorithm.find_box()
-        trajectory = box.peeling_trajectory
-        dense = trajectory[trajectory["density"] >= min_density]
-        chosen = int(dense["coverage"].idxmax() if len(dense) else trajectory["density"].idxmax())
-        box.select(chosen)
-    limits, initial = box.box_lim, algorithm.box_init
-    rows = []
-    for name in factors:
-        low, high = limits[name].iloc[0], limits[name].iloc[1]
-        if isinstance(low, set):
-            rows.append({"factor": name, "low": np.nan, "high": np.nan, "levels": ", ".join(sorted(low)),
-                         "full": ", ".join(sorted(initial[name].iloc[0])),
-                         "restricted": low != initial[name].iloc[0]})
-        else:
-            full_low, full_high = initial[name].iloc[0], initial[name].iloc[1]
-            rows.append({"factor": name, "low": float(low), "high": float(high), "levels": "",
-                         "full": f"[{full_low:.6g}, {full_high:.6g}]",
-                         "restricted": bool(low > full_low or high < full_high)})
-    return Discovery(pd.DataFrame(rows), float(box.coverage), float(box.density), float(box.mass),
-                     int(y.sum()), len(y))

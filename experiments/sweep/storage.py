@@ -25,8 +25,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from experiments.design import SweepPlan
-from experiments.worker import ChunkResult
+from experiments.sweep.design import SweepPlan
+from experiments.sweep.worker import ChunkResult
 
 PACKAGES = ("attrition", "mesa", "numpy", "numba", "pandas", "pyarrow", "scipy", "SALib", "pydantic", "dask",
             "distributed")

@@ -4,7 +4,7 @@ import matplotlib.dates as mdates
 import pandas as pd
 from matplotlib.figure import Figure
 
-from experiments.document import new_figure
+from experiments.reporting.document import new_figure
 
 
 def pause_periods(daily: pd.DataFrame) -> list[tuple[str, pd.Timestamp, pd.Timestamp]]:

@@ -1,6 +1,6 @@
 """`attrition report`: a sweep's results folder (or a folder of them) turned into a report.
 
-    from experiments.report import build_report
+    from experiments.reporting.report import build_report
     paths = build_report("results/doctrine")      # results/doctrine/report/report.{html,md}
 
 Each sweep gets an overview (what ran, outcomes with intervals) and the
@@ -16,12 +16,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from experiments import analysis, plots
+from experiments import analysis
 from experiments.analysis import AnalysisError
-from experiments.answers import ANSWERS, row_estimate, wide_table
-from experiments.document import Plot, Section, Table, Text, write_report
-from experiments.spec import parse_spec
-from experiments.sweep import SweepResult, open_results
+from experiments.reporting import plots
+from experiments.reporting.answers import ANSWERS, check_answers, row_estimate, wide_table
+from experiments.reporting.document import Plot, Section, Table, Text, write_report
+from experiments.sweep.runner import SweepResult, open_results
+from experiments.sweep.spec import parse_spec
 
 HEADLINE = resources.files("experiments") / "headline.toml"
 
@@ -144,6 +145,7 @@ def _general_figures(result: SweepResult, spec) -> Section:
 def sweep_sections(result: SweepResult) -> list[Section]:
     """The report's sections for one sweep: its overview, then its answers (or general figures)."""
     spec = parse_spec(result.manifest["spec"], str(result.path))
+    check_answers(spec)
     if result.runs.empty:
         raise ReportError(f"{result.path} holds no finished runs yet; run its sweep (again) first")
     sections = [_overview(result, spec)]
