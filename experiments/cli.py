@@ -23,7 +23,8 @@ import os
 import sys
 from pathlib import Path
 
-from model import AirCampaign, ScenarioError, builtin_scenarios, load_scenario
+from model import AirCampaign, builtin_scenarios, load_scenario
+from model.errors import DataFileError, InputError
 from model.families import headings
 
 HEADLINES = (
@@ -118,7 +119,7 @@ def _calibrate(args) -> int:
         spec = spec.model_copy(update={"replications": args.replications})
     period = parse_period(args.period)
     if args.workers is not None and args.workers < 1:
-        raise ValueError(f"--workers {args.workers}: give at least 1 process")
+        raise InputError(f"--workers {args.workers}: give at least 1 process")
     if args.method == "point":
         return _point_fit(args, spec, period)
     return _posterior_fit(args, spec, period)
@@ -130,9 +131,9 @@ def _posterior_fit(args, spec, period) -> int:
     for option in ("population", "generations"):
         value = getattr(args, option)
         if value is not None and value < (10 if option == "population" else 1):
-            raise ValueError(f"--{option} {value}: too small (population at least 10, generations at least 1)")
+            raise InputError(f"--{option} {value}: too small (population at least 10, generations at least 1)")
     if args.predictive is not None and args.predictive < 0:
-        raise ValueError(f"--predictive {args.predictive}: give 0 (no check) or more draws")
+        raise InputError(f"--predictive {args.predictive}: give 0 (no check) or more draws")
     result = fit_posterior(args.data, period, spec, out=args.out, workers=args.workers, scheduler=args.scheduler,
                            population=args.population, generations=args.generations, force=args.force,
                            predictive=args.predictive, mapping=args.mapping)
@@ -176,7 +177,7 @@ def _recovery(args) -> int:
     from model.observed import parse_period
 
     if args.datasets < 1:
-        raise ValueError(f"--datasets {args.datasets}: give at least 1")
+        raise InputError(f"--datasets {args.datasets}: give at least 1")
     period = parse_period(args.period)
     result = recover(args.data, period, args.spec, datasets=args.datasets, out=args.out, workers=args.workers,
                      mapping=args.mapping)
@@ -196,9 +197,9 @@ def _point_fit(args, spec, period) -> int:
 
     out = Path(args.out)
     if out.suffix != ".toml":
-        raise ValueError(f"--out {out}: the point fit writes a scenario file; name one ending in .toml")
+        raise InputError(f"--out {out}: the point fit writes a scenario file; name one ending in .toml")
     if out.exists() and not args.force:
-        raise ValueError(f"{out} exists; choose another --out or pass --force to overwrite it")
+        raise InputError(f"{out} exists; choose another --out or pass --force to overwrite it")
     if args.maxiter:
         spec = spec.model_copy(update={"optimiser": spec.optimiser.model_copy(update={"maxiter": args.maxiter})})
     result = calibrate(args.data, period, spec, mapping=args.mapping, workers=args.workers)
@@ -221,14 +222,14 @@ def _validate(args) -> int:
     from model.observed import parse_period
 
     if args.replications < 1:
-        raise ValueError(f"--replications {args.replications}: validation needs at least 1 run")
+        raise InputError(f"--replications {args.replications}: validation needs at least 1 run")
     period = parse_period(args.period)
     reference = None
     if args.reference is not None:
         try:
             reference = parse_period(args.reference)
         except ValueError as error:  # parse_period names --period
-            raise ValueError(str(error).replace("--period", "--reference", 1)) from None
+            raise InputError(str(error).replace("--period", "--reference", 1)) from None
     out = Path(args.out)
     result = validate(args.data, args.scenario, period, replications=args.replications, mapping=args.mapping,
                       reference=reference, ensemble=args.ensemble)
@@ -283,7 +284,7 @@ def _forecast(args) -> int:
     try:
         origin = date.fromisoformat(args.origin) if args.origin else None
     except ValueError:
-        raise ValueError(f"--origin {args.origin!r}: write it as YYYY-MM-DD, e.g. 2025-09-30") from None
+        raise InputError(f"--origin {args.origin!r}: write it as YYYY-MM-DD, e.g. 2025-09-30") from None
     result = forecast(args.data, args.scenario, args.days, args.policy, replications=args.replications,
                       root_seed=args.seed, origin=origin, workers=args.workers, mapping=args.mapping)
     for note in result.notes:
@@ -305,7 +306,7 @@ def _backtest(args) -> int:
     try:
         origins = [date.fromisoformat(text.strip()) for text in args.origins.split(",") if text.strip()]
     except ValueError:
-        raise ValueError(f"--origins {args.origins!r}: write dates as YYYY-MM-DD, separated by commas") from None
+        raise InputError(f"--origins {args.origins!r}: write dates as YYYY-MM-DD, separated by commas") from None
     options = {"spec": args.spec} | {k: getattr(args, k) for k in ("maxiter", "population", "generations")
                                      if getattr(args, k)}
     out = Path(args.out)
@@ -465,7 +466,7 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the `attrition` command."""
-    from experiments.reporting.report import ReportError
+    from experiments.analysis import AnalysisError
     from experiments.single_run import OutputConflict
     from experiments.sweep.executors import SweepAborted
     from experiments.sweep.storage import SweepConflict
@@ -476,7 +477,8 @@ def main(argv: list[str] | None = None) -> int:
     matplotlib.use("Agg")  # the command writes figures to files; it never opens a window
     try:
         return args.handler(args)
-    except (ScenarioError, OutputConflict, SweepConflict, SweepAborted, ReportError, ValueError) as error:
+    except (DataFileError, InputError, AnalysisError, OutputConflict, SweepConflict, SweepAborted) as error:
+        # the project's own errors name what was wrong in one line; anything else is a bug: its traceback shows
         print(f"attrition: error: {error}", file=sys.stderr)
         return 2
     except BrokenPipeError:  # output piped into `head` and the like: stop quietly

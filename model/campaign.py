@@ -15,7 +15,7 @@ from mesa.time import Priority, Schedule
 
 from agents import Attacker, DefendedSite, DefenderBattery, Supplier
 from model.air_defence import AirDefence
-from model.errors import ScenarioError
+from model.errors import InputError, ScenarioError
 from model.families import members
 from model.geometry import route_weights, routes_in_range
 from model.ledger import Ledger
@@ -414,7 +414,7 @@ class AirCampaign(Model):
         left = self.horizon - self.days_done
         days = left if days is None else days
         if days < 0 or days > left:
-            raise ValueError(f"days must be between 0 and the {left} days left, not {days}")
+            raise InputError(f"days must be between 0 and the {left} days left, not {days}")
         if days:
             self.run_for(days)
         return self

@@ -16,8 +16,15 @@ class DataFileError(ValueError):
         super().__init__("\n".join(lines))
 
 
+class InputError(ValueError):
+    """An input a person gave that cannot be used (an option, an argument, a period); the message names it.
+
+    The command line prints these in one line; any other exception is a bug and keeps its traceback.
+    """
+
+
 class ScenarioError(DataFileError):
     """A scenario that cannot be run."""
 
 
-__all__ = ["DataFileError", "ScenarioError"]
+__all__ = ["DataFileError", "InputError", "ScenarioError"]

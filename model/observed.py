@@ -54,7 +54,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from model.errors import DataFileError
+from model.errors import DataFileError, InputError
 
 FAMILIES = ("drone", "cruise", "ballistic", "other")
 """Observed families: Shahed-type drones with decoys, cruise and ballistic missiles, everything else."""
@@ -254,7 +254,7 @@ class ObservedAttacks:
         known = list(FAMILIES) + [s for s in self.subtypes if s not in FAMILIES]
         wrong = [n for n in names if n not in known]
         if wrong:
-            raise ValueError(f"unknown family or subtype {', '.join(map(repr, wrong))}; known: {', '.join(known)}")
+            raise InputError(f"unknown family or subtype {', '.join(map(repr, wrong))}; known: {', '.join(known)}")
         return names
 
     def launches(self, start, end, names=FAMILIES) -> np.ndarray:
@@ -270,7 +270,7 @@ class ObservedAttacks:
         [start, end], so partial months can be weighted.
         """
         if level not in LEVELS:
-            raise ValueError(f"level {level!r}: one of {', '.join(LEVELS)}")
+            raise InputError(f"level {level!r}: one of {', '.join(LEVELS)}")
         names = list(FAMILIES) if level == "family" else self._names(self.subtypes)
         table = self.period(start, end)
         groups = table.groupby(table.index.to_period("M"))
@@ -458,7 +458,7 @@ def parse_period(text: str) -> tuple[date, date]:
     try:
         start, end = (datetime.strptime(part.strip(), "%Y-%m-%d").date() for part in text.split(":"))
     except ValueError:
-        raise ValueError(f"--period {text!r}: write it as START:END, e.g. 2025-01-01:2025-12-31") from None
+        raise InputError(f"--period {text!r}: write it as START:END, e.g. 2025-01-01:2025-12-31") from None
     if end < start:
-        raise ValueError(f"--period {text!r}: it ends before it starts")
+        raise InputError(f"--period {text!r}: it ends before it starts")
     return start, end

@@ -82,3 +82,22 @@ def test_figure_has_stock_and_leaker_series_and_shaded_pauses():
 def test_scenarios_command_lists_builtins(name, capsys):
     assert main(["scenarios"]) == 0
     assert name in capsys.readouterr().out
+
+
+def test_a_bug_keeps_its_traceback_while_a_bad_input_gets_one_line(monkeypatch, capsys):
+    import experiments.cli as cli
+    from model.errors import InputError
+
+    def bug(args):
+        raise ValueError("an internal mistake, not the user's")
+
+    monkeypatch.setattr(cli, "_scenarios", bug)
+    with pytest.raises(ValueError, match="internal mistake"):
+        cli.main(["scenarios"])
+
+    def bad_input(args):
+        raise InputError("--days -1: give 0 or more")
+
+    monkeypatch.setattr(cli, "_scenarios", bad_input)
+    assert cli.main(["scenarios"]) == 2
+    assert capsys.readouterr().err.strip() == "attrition: error: --days -1: give 0 or more"

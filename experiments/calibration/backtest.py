@@ -29,6 +29,7 @@ import scoringrules
 from experiments.calibration.fit import FITTED, observed_shares
 from experiments.calibration.forecast import forecast
 from model import scenario_data
+from model.errors import InputError
 from model.observed import load_observed
 
 NOISE_DRAWS = 50
@@ -240,10 +241,10 @@ def check_origins(data, origins: list[date], start: date, mapping=None) -> tuple
     first, last = (d.date() for d in (observed.daily.index.min(), observed.daily.index.max()))
     for origin in origins:
         if not first <= origin < last:
-            raise ValueError(f"origin {origin} is outside the data: {Path(data).name} reports {first} to {last}, "
+            raise InputError(f"origin {origin} is outside the data: {Path(data).name} reports {first} to {last}, "
                              f"and an origin needs reports after it to score")
         if origin < start:
-            raise ValueError(f"origin {origin} is before the scenario's start ({start})")
+            raise InputError(f"origin {origin} is before the scenario's start ({start})")
     return first, last
 
 
@@ -256,13 +257,13 @@ def backtest(data, origins: list[date], days: int = 90, *, scenario=None, fit: s
     `out` receives what a fit writes (the point fit's scenario, the posterior's folder).
     """
     if fit not in FITS:
-        raise ValueError(f"fit {fit!r}: one of {', '.join(FITS)}")
+        raise InputError(f"fit {fit!r}: one of {', '.join(FITS)}")
     if days < 1:
-        raise ValueError(f"days = {days}: a backtest forecasts at least one day")
+        raise InputError(f"days = {days}: a backtest forecasts at least one day")
     if not origins:
-        raise ValueError("no origins given")
+        raise InputError("no origins given")
     if fit != "none" and out is None:
-        raise ValueError(f"fit {fit}: needs a folder (out) for what the fit writes")
+        raise InputError(f"fit {fit}: needs a folder (out) for what the fit writes")
     fit_options = fit_options or {}
     named = scenario if scenario is not None else (DEFAULT_SCENARIO if fit == "none" else None)
     raw, _ = scenario_data(named if named is not None else _spec(None, fit_options.get("spec", "defender")).scenario)

@@ -47,6 +47,7 @@ from experiments.sweep.ensemble import scenario_ensemble
 from experiments.sweep.executors import process_context
 from experiments.sweep.spec import Factor, SpecError
 from model import AirCampaign, build_scenario, scenario_data
+from model.errors import InputError
 from model.families import members as family_members
 from model.loading import validation_problems
 from model.observed import ObservedAttacks, load_observed
@@ -127,7 +128,7 @@ def load_calibration_spec(source: str | Path = "defender") -> CalibrationSpec:
     return spec
 
 
-class PeriodError(ValueError):
+class PeriodError(InputError):
     """A period a scenario cannot serve: it starts before the scenario does."""
 
 
@@ -347,7 +348,7 @@ def objective_for(spec: CalibrationSpec, data: str | Path, period: tuple[date, d
     build_scenario(raw, source)  # a clear error now rather than in every evaluation
     observed = observed_shares(data, *period, mapping)
     if observed.empty:
-        raise ValueError(f"{data} has no reports with known outcomes between {period[0]} and {period[1]}")
+        raise InputError(f"{data} has no reports with known outcomes between {period[0]} and {period[1]}")
     seeds = [replication_seed(spec.root_seed, r) for r in range(spec.replications)]
     return Objective(raw, source, list(spec.parameters), observed, dict(spec.targets), seeds, tuple(period))
 
@@ -656,7 +657,7 @@ def validate(data: str | Path, scenario: str | Path, period: tuple[date, date], 
     has it, else it is left out of that guess only), and the binomial floor.
     """
     if replications < 1:
-        raise ValueError(f"replications {replications}: validation needs at least 1 run")
+        raise InputError(f"replications {replications}: validation needs at least 1 run")
     reference = tuple(reference) if reference is not None else tuple(period)
     base, source = scenario_data(scenario)
     draws = scenario_ensemble(base, source, ensemble)
@@ -665,10 +666,10 @@ def validate(data: str | Path, scenario: str | Path, period: tuple[date, date], 
     carried = extension_note(base, *period)
     observed = observed_shares(data, *period, mapping)
     if observed.empty:
-        raise ValueError(f"{data} has no reports with known outcomes between {period[0]} and {period[1]}")
+        raise InputError(f"{data} has no reports with known outcomes between {period[0]} and {period[1]}")
     reference_shares = observed_shares(data, *reference, mapping)
     if reference_shares.empty:
-        raise ValueError(f"{data} has no reports with known outcomes in the reference period {reference[0]} to "
+        raise InputError(f"{data} has no reports with known outcomes in the reference period {reference[0]} to "
                          f"{reference[1]}")
     attacks = load_observed(data, mapping)
     point_runs, nights = _replication_runs(_Same(replayed), source, period, replications, root_seed,

@@ -34,6 +34,7 @@ from experiments.sweep.ensemble import scenario_ensemble
 from experiments.sweep.executors import ProcessExecutor, SerialExecutor
 from experiments.sweep.worker import Chunk
 from model import AirCampaign, build_scenario, scenario_data
+from model.errors import InputError
 from model.families import members
 from model.loading import ScenarioError, merge
 from model.observed import FAMILIES, OTHER, ObservedAttacks, decoy_class, load_observed
@@ -307,17 +308,17 @@ def forecast(data: str | Path, scenario: str | Path, days: int, policies=(), *, 
     here; None uses every core (`experiments.sweep.executors`).
     """
     if days < 1:
-        raise ValueError(f"days = {days}: a forecast projects at least one day")
+        raise InputError(f"days = {days}: a forecast projects at least one day")
     if replications < 1:
-        raise ValueError(f"replications = {replications}: a forecast needs at least one run")
+        raise InputError(f"replications = {replications}: a forecast needs at least one run")
     observed = load_observed(data, mapping)
     first, last = (d.date() for d in (observed.daily.index.min(), observed.daily.index.max()))
     origin = last if origin is None else origin
     if not first <= origin <= last:
-        raise ValueError(f"origin {origin} is outside the data: {Path(data).name} reports {first} to {last}")
+        raise InputError(f"origin {origin} is outside the data: {Path(data).name} reports {first} to {last}")
     raw, source = scenario_data(scenario)
     if origin < raw["start"]:
-        raise ValueError(f"origin {origin} is before the scenario's start ({raw['start']}): the forecast replays "
+        raise InputError(f"origin {origin} is before the scenario's start ({raw['start']}): the forecast replays "
                          f"the reports from the scenario's start, so pick a scenario that starts by then")
     base, rates, window = forecast_scenario(raw, data, origin, days, observed, window_days, mapping, source)
     paths = [Path(p) for p in policies]

@@ -20,6 +20,7 @@ from tqdm.auto import tqdm
 
 from experiments.calibration.fit import CalibrationSpec, load_calibration_spec, objective_for
 from experiments.calibration.posterior import LEFT_ABOVE, ShareSimulator, fit_posterior, to_unbounded
+from model.errors import InputError
 
 
 @dataclass
@@ -70,7 +71,7 @@ def recover(data: str | Path, period: tuple[date, date], spec: CalibrationSpec |
     """
     spec = spec if isinstance(spec, CalibrationSpec) else load_calibration_spec(spec)
     if datasets < 1:
-        raise ValueError(f"--datasets {datasets}: give at least 1")
+        raise InputError(f"--datasets {datasets}: give at least 1")
     rows = []
     for k, truth in enumerate(tqdm(synthetic_truths(spec, datasets), desc="recovery", unit="data set",
                                    disable=not progress)):

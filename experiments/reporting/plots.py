@@ -15,6 +15,7 @@ from matplotlib.figure import Figure
 
 from experiments.analysis import Discovery, fan, paused_share
 from experiments.reporting.document import new_figure
+from model.errors import InputError
 
 
 def _shade_pauses(ax, daily: pd.DataFrame) -> None:
@@ -54,7 +55,7 @@ def stock_fan(daily: pd.DataFrame, columns: list[str] | None = None, title: str 
     """Theatre stock by interceptor type over time across runs: median, 50% and 90% bands; pauses shaded."""
     columns = columns or [c for c in daily.columns if c.startswith("stock_")]
     if not columns:
-        raise ValueError("the daily table has no stock_ columns: keep them in the spec's [outputs] daily list")
+        raise InputError("the daily table has no stock_ columns: keep them in the spec's [outputs] daily list")
     fig, ax = new_figure(figsize=(10, 5), layout="constrained")
     _band_chart(ax, daily, columns)
     _shade_pauses(ax, daily)
@@ -70,7 +71,7 @@ def leakers_over_time(daily: pd.DataFrame, columns: list[str] | None = None, rol
     """Leakers per night by class across runs (a `rolling`-day mean per run): median, 50% and 90% bands."""
     columns = columns or [c for c in daily.columns if c.startswith("leaked_")]
     if not columns:
-        raise ValueError("the daily table has no leaked_ columns: keep them in the spec's [outputs] daily list")
+        raise InputError("the daily table has no leaked_ columns: keep them in the spec's [outputs] daily list")
     fig, axes = new_figure(len(columns), 1, figsize=(10, 2.6 * len(columns) + 0.6), sharex=True,
                              layout="constrained", squeeze=False)
     for ax, column in zip(axes[:, 0], columns, strict=True):

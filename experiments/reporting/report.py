@@ -23,11 +23,12 @@ from experiments.reporting.answers import ANSWERS, check_answers, row_estimate, 
 from experiments.reporting.document import Plot, Section, Table, Text, write_report
 from experiments.sweep.runner import SweepResult, open_results
 from experiments.sweep.spec import parse_spec
+from model.errors import InputError
 
 HEADLINE = resources.files("experiments") / "headline.toml"
 
 
-class ReportError(ValueError):
+class ReportError(InputError):
     """The folder cannot be reported on: missing, not a sweep's, or with no finished runs."""
 
 
