@@ -17,6 +17,7 @@ from pydantic import ValidationError
 
 from model.errors import ScenarioError
 from model.families import resolve
+from model.files import builtin_names, find_data_file
 from model.scenario import Scenario, check_references
 
 DATA = resources.files("model") / "data"
@@ -24,23 +25,11 @@ DATA = resources.files("model") / "data"
 
 def builtin_scenarios() -> list[str]:
     """Names of the scenarios shipped with the package."""
-    return sorted(p.name.removesuffix(".toml") for p in (DATA / "scenarios").iterdir()
-                  if p.name.endswith(".toml"))
+    return builtin_names(DATA / "scenarios")
 
 
 def _resolve(source: str | Path, relative_to: Path | None = None) -> Path:
-    text = str(source)
-    if text.endswith(".toml") or "/" in text or "\\" in text:
-        path = Path(text)
-        if relative_to is not None and not path.is_absolute():
-            path = relative_to / path
-        if not path.is_file():
-            raise ScenarioError(text, [("file", text, "no such scenario file")])
-        return path
-    if text in builtin_scenarios():
-        return Path(str(DATA / "scenarios" / f"{text}.toml"))
-    raise ScenarioError(text, [("name", text, "no built-in scenario of this name and no such file; "
-                                f"built-in: {', '.join(builtin_scenarios())}")])
+    return find_data_file(source, DATA / "scenarios", "scenario", ScenarioError, relative_to)
 
 
 def _read_toml(path: Path) -> dict:

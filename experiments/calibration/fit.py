@@ -49,6 +49,7 @@ from experiments.sweep.spec import Factor, SpecError
 from model import AirCampaign, build_scenario, scenario_data
 from model.errors import InputError
 from model.families import members as family_members
+from model.files import find_data_file
 from model.loading import validation_problems
 from model.observed import ObservedAttacks, load_observed
 
@@ -103,10 +104,7 @@ class CalibrationSpec(BaseModel):
 
 def load_calibration_spec(source: str | Path = "defender") -> CalibrationSpec:
     """A calibration file by built-in name (`defender`) or path; every parameter needs a range."""
-    text = str(source)
-    path = Path(text) if text.endswith(".toml") or "/" in text else Path(str(SPECS / f"{text}.toml"))
-    if not path.is_file():
-        raise SpecError(text, [("file", text, "no such calibration file")])
+    path = find_data_file(source, SPECS, "calibration", SpecError)
     try:
         raw = tomllib.loads(path.read_text())
         spec = CalibrationSpec.model_validate({**raw, "base_dir": str(path.parent)})

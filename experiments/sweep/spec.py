@@ -31,6 +31,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from model.errors import DataFileError
+from model.files import builtin_names, find_data_file
 from model.loading import validation_problems
 
 SPECS = resources.files("experiments") / "specs"
@@ -133,20 +134,11 @@ class SweepSpec(BaseModel):
 
 def builtin_specs() -> list[str]:
     """Names of the sweep specs shipped in `experiments/specs/`."""
-    return sorted(p.name.removesuffix(".toml") for p in SPECS.iterdir() if p.name.endswith(".toml"))
+    return builtin_names(SPECS)
 
 
 def _path_of(source: str | Path) -> Path:
-    text = str(source)
-    if text.endswith(".toml") or "/" in text:
-        path = Path(text)
-        if not path.is_file():
-            raise SpecError(text, [("file", text, "no such sweep spec file")])
-        return path
-    if text in builtin_specs():
-        return Path(str(SPECS / f"{text}.toml"))
-    known = ", ".join(builtin_specs())
-    raise SpecError(text, [("name", text, f"no built-in sweep spec of this name; built-in: {known}")])
+    return find_data_file(source, SPECS, "sweep spec", SpecError)
 
 
 def parse_spec(raw: dict, source: str = "<spec>", base_dir: str = "") -> SweepSpec:
