@@ -4,19 +4,23 @@ import matplotlib.dates as mdates
 import pandas as pd
 from matplotlib.figure import Figure
 
+from experiments.analysis import paused_share
 from experiments.reporting.document import new_figure
 
 
-def pause_periods(daily: pd.DataFrame) -> list[tuple[str, pd.Timestamp, pd.Timestamp]]:
-    """(supplier, first paused date, first date flowing again) for every pause in the table."""
+def pause_periods(daily: pd.DataFrame, at_least: float = 0.5) -> list[tuple[str, pd.Timestamp, pd.Timestamp]]:
+    """(supplier, first paused date, first date flowing again) for every pause, in one run or across many.
+
+    Across runs, a date counts as paused when at least `at_least` of the runs had that supplier paused.
+    """
     periods = []
-    for column in [c for c in daily.columns if c.startswith("flowing_")]:
-        paused = ~daily[column].astype(bool)
-        starts = daily.index[paused & ~paused.shift(1, fill_value=False)]
-        ends = daily.index[paused & ~paused.shift(-1, fill_value=False)]
-        for start, end in zip(starts, ends, strict=True):
-            periods.append((column.removeprefix("flowing_"), daily["date"][start],
-                            daily["date"][end] + pd.Timedelta(days=1)))
+    share = paused_share(daily)
+    for supplier in share.columns:
+        paused = share[supplier] >= at_least
+        dates = share.index[paused]
+        starts = dates[~paused.shift(1, fill_value=False)[paused].to_numpy()]
+        ends = dates[~paused.shift(-1, fill_value=False)[paused].to_numpy()]
+        periods += [(supplier, start, end + pd.Timedelta(days=1)) for start, end in zip(starts, ends, strict=True)]
     return periods
 
 

@@ -13,24 +13,19 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from experiments.analysis import Discovery, fan, paused_share
+from experiments.analysis import Discovery, fan
 from experiments.reporting.document import new_figure
+from experiments.reporting.figures import pause_periods
 from model.errors import InputError
 
 
 def _shade_pauses(ax, daily: pd.DataFrame) -> None:
     """Shade the dates on which at least half the runs had a supplier paused."""
-    share = paused_share(daily)
-    for supplier in share.columns:
-        paused = share[supplier] >= 0.5
-        if not paused.any():
-            continue
-        dates = share.index[paused]
-        starts = dates[~paused.shift(1, fill_value=False)[paused].to_numpy()]
-        ends = dates[~paused.shift(-1, fill_value=False)[paused].to_numpy()]
-        for k, (start, end) in enumerate(zip(starts, ends, strict=True)):
-            ax.axvspan(start, end + pd.Timedelta(days=1), color="tab:red", alpha=0.12,
-                       label=f"{supplier} paused (in at least half the runs)" if k == 0 else None)
+    labelled = set()
+    for supplier, start, end in pause_periods(daily):
+        ax.axvspan(start, end, color="tab:red", alpha=0.12,
+                   label=None if supplier in labelled else f"{supplier} paused (in at least half the runs)")
+        labelled.add(supplier)
 
 
 def _band_chart(ax, daily: pd.DataFrame, columns: list[str], rolling: int = 1) -> None:
