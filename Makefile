@@ -33,6 +33,7 @@ $(MESA4)/.installed: pyproject.toml $(STAMP)
 	$(MESA4)/bin/python -m pip install --quiet --upgrade pip
 	$(MESA4)/bin/python -m pip install --quiet -e ".[test]"
 	$(MESA4)/bin/python -m pip install --quiet --pre --upgrade "mesa[network]"
+	$(MESA4)/bin/python -m app.assets
 	@touch $@
 
 test-mesa4: $(MESA4)/.installed

@@ -207,6 +207,13 @@ def monthly_counts(campaign: AirCampaign, period: tuple[date, date] | None = Non
     return _monthly_from_daily(daily, _family_members(campaign))
 
 
+def pooled_shares(counts: pd.DataFrame) -> pd.DataFrame:
+    """Per (month, class): launched and neutralised summed over runs, and their share (NaN if none launched)."""
+    pooled = counts.groupby(["month", "class"], sort=True)[["launched", "neutralised"]].sum()
+    pooled["share"] = pooled["neutralised"] / pooled["launched"].where(pooled["launched"] > 0)
+    return pooled
+
+
 def month_days(start: date, end: date) -> pd.DataFrame:
     """Each month touching `start`..`end` (both included) and how many of its days are inside."""
     days = pd.date_range(pd.Timestamp(start), pd.Timestamp(end), freq="D")
@@ -278,9 +285,7 @@ class Objective:
         raw = with_values(self.base, {p.name: p.paths for p in self.parameters}, self.values(x))
         scenario = build_scenario(raw, self.source)
         tables = [monthly_counts(AirCampaign(scenario, rng=seed).run(), self.period) for seed in self.seeds]
-        pooled = pd.concat(tables).groupby(["month", "class"], sort=True)[["launched", "neutralised"]].sum()
-        pooled["share"] = pooled["neutralised"] / pooled["launched"].where(pooled["launched"] > 0)
-        return pooled.reset_index()
+        return pooled_shares(pd.concat(tables)).reset_index()
 
     def errors(self, x) -> dict[str, float]:
         """Mean absolute error of the monthly share, by class."""
@@ -676,8 +681,7 @@ def validate(data: str | Path, scenario: str | Path, period: tuple[date, date], 
     if draws is not None:
         runs, nights = _replication_runs(_Drawn(replayed, draws), source, period, replications, root_seed,
                                          "validating (posterior draws)", progress)
-    pooled = runs.groupby(["month", "class"])[["launched", "neutralised"]].sum()
-    pooled["share"] = pooled["neutralised"] / pooled["launched"].where(pooled["launched"] > 0)
+    pooled = pooled_shares(runs)
     merged = observed.rename(columns={"share": "observed", "launched": "observed_launched",
                                       "neutralised": "observed_neutralised"}).merge(
         pooled["share"].rename("simulated").reset_index(), on=["month", "class"]).merge(
