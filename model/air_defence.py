@@ -134,7 +134,8 @@ class AirDefence:
         names = self.class_names
         return [names.index(c) for c in classes if self.pool_of[names.index(c)] == names.index(c)]
 
-    def _rows_of(self, type_name: str) -> np.ndarray:
+    def rows_of(self, type_name: str) -> np.ndarray:
+        """The battery rows of one battery type, in the order the batteries joined."""
         return np.flatnonzero(np.array(self._type_of) == type_name) if self._type_of else np.zeros(0, np.int64)
 
     def _set_channels(self, rows: np.ndarray) -> None:
@@ -155,7 +156,7 @@ class AirDefence:
         `capacity_factor` scales fire channels and launcher rounds alike (more
         crews and launchers of that type); `ew_factor` scales the EW share.
         """
-        rows = self._rows_of(type_name)
+        rows = self.rows_of(type_name)
         if capacity_factor is not None:
             self._capacity_factor[type_name] = capacity_factor
             self._set_channels(rows)

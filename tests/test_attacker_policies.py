@@ -212,7 +212,7 @@ def aimed(campaign: AirCampaign, site_weight, defenders=None) -> np.ndarray:
 
 def site_shares(campaign: AirCampaign, threat: str = "drone") -> np.ndarray:
     """The attacker's share of one class's raids on each site (its row of route weights summed by site)."""
-    weights = campaign.attacker._route_weights[CLASSES.index(threat)]
+    weights = campaign.attacker.route_weights[CLASSES.index(threat)]
     assert weights.sum() == pytest.approx(1.0)
     return np.bincount(campaign.route_site, weights, minlength=len(campaign.sites))
 
@@ -230,7 +230,7 @@ def test_spread_targeting_gives_every_site_the_same_share():
     assert n_sites == 10 and len(set(campaign.site_values)) > 1
     assert in_range(campaign)[DRONE].all() and not in_range(campaign).all()  # s300, kh31, ... reach only some
     np.testing.assert_allclose(site_shares(campaign), 1.0 / n_sites)
-    np.testing.assert_allclose(campaign.attacker._route_weights, aimed(campaign, np.ones(n_sites)))
+    np.testing.assert_allclose(campaign.attacker.route_weights, aimed(campaign, np.ones(n_sites)))
     for c in range(len(CLASSES)):  # every class shares its raids evenly over the sites it reaches
         shares = site_shares(campaign, CLASSES[c])
         reached = shares > 0
@@ -242,8 +242,8 @@ def test_value_targeting_weights_sites_by_value_to_the_concentration():
                            rng=1)
     values = campaign.site_values
     by_value = route_weights(campaign.route_site, values, 2.0)
-    np.testing.assert_allclose(campaign.attacker._route_weights[DRONE], by_value)  # drones reach every route
-    np.testing.assert_allclose(campaign.attacker._route_weights, aimed(campaign, values**2))
+    np.testing.assert_allclose(campaign.attacker.route_weights[DRONE], by_value)  # drones reach every route
+    np.testing.assert_allclose(campaign.attacker.route_weights, aimed(campaign, values**2))
     np.testing.assert_allclose(site_shares(campaign), values**2 / (values**2).sum())
     assert site_shares(campaign)[0] == pytest.approx(100 / 267)  # Kyiv: 10**2 over the sum of squared values
 
@@ -270,11 +270,11 @@ def test_thinnest_targeting_divides_value_by_the_batteries_covering_each_route(t
     np.testing.assert_array_equal(in_range(campaign)[CLASSES.index("kh59")], [True, False, True, True])
     # by hand: A 1**2 / 10 / 2 per route / (1 + 0) = 0.05; B 3**2 / 10 / 2 per route / (1 + 2) = 0.15
     a, b = 0.1 / 2 / 1, 0.9 / 2 / 3
-    np.testing.assert_allclose(campaign.attacker._route_weights[DRONE], np.array([a, a, b, b]) / (2 * a + 2 * b))
+    np.testing.assert_allclose(campaign.attacker.route_weights[DRONE], np.array([a, a, b, b]) / (2 * a + 2 * b))
     # kh59 reaches A from one launch area only, which takes A's whole weight
-    np.testing.assert_allclose(campaign.attacker._route_weights[CLASSES.index("kh59")],
+    np.testing.assert_allclose(campaign.attacker.route_weights[CLASSES.index("kh59")],
                                np.array([2 * a, 0, b, b]) / (2 * a + 2 * b))
-    np.testing.assert_allclose(campaign.attacker._route_weights, aimed(campaign, [1.0, 9.0], [0, 0, 2, 2]))
+    np.testing.assert_allclose(campaign.attacker.route_weights, aimed(campaign, [1.0, 9.0], [0, 0, 2, 2]))
     np.testing.assert_allclose(site_shares(campaign), [0.25, 0.75])
 
 
@@ -282,10 +282,10 @@ def test_thinnest_targeting_re_aims_when_a_battery_arrives(tiny):
     campaign = AirCampaign(build_scenario(two_sites(tiny, "thinnest", arrival=date(2025, 1, 11))), rng=1)
     campaign.run(10)
     np.testing.assert_allclose(site_shares(campaign), [0.25, 0.75])
-    before = campaign.attacker._route_weights.copy()
+    before = campaign.attacker.route_weights.copy()
     campaign.run(1)  # the battery arrives before the raid of day 10 and covers site A: 0.05 / 2 against 0.15
     np.testing.assert_array_equal((campaign.air_defence.layers >= 0).sum(axis=1), [1, 1, 2, 2])
-    after = campaign.attacker._route_weights
+    after = campaign.attacker.route_weights
     assert not np.allclose(before, after)
     np.testing.assert_allclose(site_shares(campaign), [1 / 7, 6 / 7])
     np.testing.assert_allclose(after[DRONE], np.array([0.025, 0.025, 0.15, 0.15]) / 0.35)
@@ -294,11 +294,11 @@ def test_thinnest_targeting_re_aims_when_a_battery_arrives(tiny):
 
 def test_value_targeting_does_not_follow_arriving_batteries(tiny):
     campaign = AirCampaign(build_scenario(two_sites(tiny, "value", arrival=date(2025, 1, 11))), rng=1)
-    before = campaign.attacker._route_weights.copy()
+    before = campaign.attacker.route_weights.copy()
     np.testing.assert_allclose(site_shares(campaign), [0.1, 0.9])
     campaign.run()
     assert campaign.air_defence.active.sum() == 3
-    np.testing.assert_array_equal(campaign.attacker._route_weights, before)
+    np.testing.assert_array_equal(campaign.attacker.route_weights, before)
 
 
 def test_targeting_changes_where_threats_go_not_how_many_are_launched():
@@ -356,14 +356,14 @@ def test_the_missile_mix_moves_toward_the_class_that_leaks_more(tiny, strength):
     np.testing.assert_allclose(attacker.leak_rates()[[CRUISE, BALLISTIC]], [11 / 102, 91 / 102])
     attacker.adapt()
     pull = np.array([11 / 102, 91 / 102]) ** strength
-    for planned, current in ((PLANNED_ROUTINE, attacker._routine_mean), (PLANNED_SALVO, attacker._salvo_missiles)):
+    for planned, current in ((PLANNED_ROUTINE, attacker.routine_mean), (PLANNED_SALVO, attacker.salvo_missiles)):
         plan = np.array([planned["cruise"], planned["ballistic"]])
         missiles = current[[CRUISE, BALLISTIC]]
         assert missiles.sum() == pytest.approx(plan.sum())  # the planned missile total is kept
         assert missiles[1] > plan[1] and missiles[0] < plan[0]
         np.testing.assert_allclose(missiles, pull * plan / (pull * plan).sum() * plan.sum())
         assert current[MISSILES].sum() == pytest.approx(plan.sum())  # the other subtypes, planned at 0, stay 0
-    assert attacker._routine_mean[SWARM].sum() == 0
+    assert attacker.routine_mean[SWARM].sum() == 0
 
 
 def test_the_mix_is_shared_over_every_subtype_of_both_families(tiny):
@@ -374,8 +374,8 @@ def test_the_mix_is_shared_over_every_subtype_of_both_families(tiny):
     attacker.adapt()
     plan = vector(**planned)
     weight = vector(kh101=11 / 102, kalibr=51 / 102, iskander_m=19 / 22, kinzhal=3 / 22) * plan
-    np.testing.assert_allclose(attacker._routine_mean, weight / weight.sum() * plan.sum())
-    assert attacker._routine_mean[CLASSES.index("kalibr")] > 2.0 > attacker._routine_mean[CLASSES.index("kh101")]
+    np.testing.assert_allclose(attacker.routine_mean, weight / weight.sum() * plan.sum())
+    assert attacker.routine_mean[CLASSES.index("kalibr")] > 2.0 > attacker.routine_mean[CLASSES.index("kh101")]
 
 
 def test_a_stronger_pull_shifts_the_mix_further(tiny):
@@ -384,7 +384,7 @@ def test_a_stronger_pull_shifts_the_mix_further(tiny):
         attacker = adaptive(copy.deepcopy(tiny), {"strength": strength}).attacker
         attacker.observe(*outcome(cruise_other=(100, 10), ballistic_other=(100, 90)))
         attacker.adapt()
-        shares.append(attacker._routine_mean[BALLISTIC] / attacker._routine_mean[[CRUISE, BALLISTIC]].sum())
+        shares.append(attacker.routine_mean[BALLISTIC] / attacker.routine_mean[[CRUISE, BALLISTIC]].sum())
     assert shares[0] == pytest.approx(0.5)  # strength 0: the plan as it was
     assert shares[0] < shares[1] < shares[2]
 
@@ -397,7 +397,7 @@ def test_the_next_night_launches_the_adapted_mix(tiny):
     np.testing.assert_array_equal(attacker.launched, vector(cruise_other=2, ballistic_other=2))
     attacker.observe(*outcome(cruise_other=(100, 10), ballistic_other=(100, 90)))
     attacker.launch()
-    assert attacker._routine_mean[BALLISTIC] == pytest.approx(4 * 91 / 102)
+    assert attacker.routine_mean[BALLISTIC] == pytest.approx(4 * 91 / 102)
     np.testing.assert_array_equal(attacker.launched, vector(ballistic_other=4))
 
 
@@ -408,7 +408,7 @@ def test_the_decoy_share_grows_as_drones_are_stopped(tiny, drones, expected):
     attacker = adaptive(tiny).attacker
     attacker.observe(*outcome(drone=drones))
     attacker.adapt()
-    np.testing.assert_allclose(attacker._swarm_mix, vector(drone=1 - expected, decoy=expected))
+    np.testing.assert_allclose(attacker.swarm_mix, vector(drone=1 - expected, decoy=expected))
     if drones[0] == 0:
         assert attacker.leak_rates()[DRONE] == 0.5  # nothing launched: read as a coin flip
 
@@ -418,7 +418,7 @@ def test_the_decoy_share_is_capped(tiny, cap):
     attacker = adaptive(tiny, {"strength": 5.0, "max_decoy_share": cap}).attacker
     attacker.observe(*outcome(drone=(1000, 0)))  # 0.3 * (1 + 5 * 0.4995) would be over 1
     attacker.adapt()
-    np.testing.assert_allclose(attacker._swarm_mix, vector(drone=1 - cap, decoy=cap))
+    np.testing.assert_allclose(attacker.swarm_mix, vector(drone=1 - cap, decoy=cap))
 
 
 def fights(tiny, adaptation: dict | None) -> tuple[dict[str, np.ndarray], list[dict[str, np.ndarray]]]:
@@ -436,8 +436,8 @@ def fights(tiny, adaptation: dict | None) -> tuple[dict[str, np.ndarray], list[d
     assert (attacker.params.adaptation is None) == (adaptation is None)
 
     def mixes() -> dict[str, np.ndarray]:
-        return {"routine": attacker._routine_mean.copy(), "salvo": attacker._salvo_missiles.copy(),
-                "swarm": attacker._swarm_mix.copy()}
+        return {"routine": attacker.routine_mean.copy(), "salvo": attacker.salvo_missiles.copy(),
+                "swarm": attacker.swarm_mix.copy()}
 
     planned, nights = mixes(), []
     for _ in range(campaign.horizon):
@@ -498,8 +498,8 @@ def test_adaptation_sees_outcomes_not_the_defenders_stock(tiny, monkeypatch):
         attacker = campaign.attacker
         attacker.observe(*outcome(drone=(200, 20), cruise_other=(30, 3), ballistic_other=(10, 6)))
         attacker.adapt()
-        results.append((attacker.leak_rates(), attacker._routine_mean.copy(), attacker._salvo_missiles.copy(),
-                        attacker._swarm_mix.copy()))
+        results.append((attacker.leak_rates(), attacker.routine_mean.copy(), attacker.salvo_missiles.copy(),
+                        attacker.swarm_mix.copy()))
     assert results[0][1][BALLISTIC] > PLANNED_ROUTINE["ballistic"]
     for other in results[1:]:
         for mine, theirs in zip(results[0], other, strict=True):
@@ -545,7 +545,7 @@ def test_every_attacker_option_is_reachable_from_a_sweep_spec(tmp_path):
     # a point's options act in the campaign: spread aims evenly, stockpile_and_salvo holds the swarm back
     point = {"strategy": "stockpile_and_salvo", "share": 0.9, "targeting": "spread", "strength": 2.5}
     campaign = AirCampaign(build_scenario(plan.scenario_data(point)), rng=1)
-    salvo_shares = np.bincount(campaign.route_site, campaign.attacker._salvo_route_weights[DRONE],
+    salvo_shares = np.bincount(campaign.route_site, campaign.attacker.salvo_route_weights[DRONE],
                                minlength=len(campaign.sites))  # routine nights favour near sites (reach_km)
     np.testing.assert_allclose(salvo_shares, 1.0 / len(campaign.sites))
     daily = campaign.run().daily()

@@ -47,7 +47,7 @@ def test_strike_missiles_come_out_of_the_stockpile_and_are_counted_as_launched()
         before = campaign.attacker.stockpile.copy()
         campaign.step()
         d = campaign.days_done - 1
-        produced = campaign.attacker._whole
+        produced = campaign.attacker.produced
         launched = campaign.ledger["launched"][d]
         np.testing.assert_array_equal(campaign.attacker.stockpile, before + produced - launched)  # every class
         assert (campaign.attacker.stockpile >= 0).all()

@@ -216,8 +216,8 @@ def test_routine_nights_favour_near_targets_by_exp_minus_length_over_reach(tiny)
     drone = campaign.air_defence.class_names.index("drone")
     near = campaign.route_site == 1
     expected = np.exp(-0.5) / (np.exp(-0.5) + np.exp(-2.0))
-    assert campaign.attacker._route_weights[drone, near].sum() == pytest.approx(expected)
-    assert campaign.attacker._salvo_route_weights[drone, near].sum() == pytest.approx(0.5)
+    assert campaign.attacker.route_weights[drone, near].sum() == pytest.approx(expected)
+    assert campaign.attacker.salvo_route_weights[drone, near].sum() == pytest.approx(0.5)
 
 
 def test_replayed_nights_above_the_threshold_are_salvos(tiny, tmp_path):

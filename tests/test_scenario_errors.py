@@ -299,8 +299,7 @@ def test_force_and_kill_probability_entries_before_the_start_hold_from_the_first
     defence = campaign.air_defence
     catalog = campaign.config.catalog
     campaign.run(1)
-    rows = [k for k, t in enumerate(defence._type_of) if t == {"ew": "ew", "capacity": "mobile_fire_group"}.get(
-        check, "patriot")]
+    rows = defence.rows_of({"ew": "ew", "capacity": "mobile_fire_group"}.get(check, "patriot"))
     if check == "ew":
         np.testing.assert_allclose(defence.ew_share[rows, defence.class_names.index("drone")],
                                    0.5 * catalog.battery_types["ew"].ew_share["drone"])
