@@ -211,6 +211,20 @@ def _vector(table: dict[str, float], names: list[str], dtype=float) -> np.ndarra
     return np.array([table.get(name, 0) for name in names], dtype=dtype)
 
 
+class _ReadOnly:
+    """A public, read-only view of one of the attacker's private arrays (what tests and analysts may read)."""
+
+    def __init__(self, attribute: str, doc: str) -> None:
+        self.attribute, self.__doc__ = attribute, doc
+
+    def __get__(self, obj, owner=None):
+        if obj is None:
+            return self
+        view = getattr(obj, self.attribute).view()
+        view.flags.writeable = False
+        return view
+
+
 class Attacker(Agent):
     """Produces munitions into stockpiles and launches them, night by night.
 
@@ -307,41 +321,12 @@ class Attacker(Agent):
         self.salvo_tonight = True
         self.model.schedule_on_day(self.call_salvo, self.model.day + self._days_to_next_salvo())
 
-    @staticmethod
-    def _read_only(array: np.ndarray) -> np.ndarray:
-        view = array.view()
-        view.flags.writeable = False
-        return view
-
-    @property
-    def route_weights(self) -> np.ndarray:
-        """Each class's aim over routes on routine nights (rows: classes, in `class_names` order); read-only."""
-        return self._read_only(self._route_weights)
-
-    @property
-    def salvo_route_weights(self) -> np.ndarray:
-        """Each class's aim over routes on salvo nights; read-only."""
-        return self._read_only(self._salvo_route_weights)
-
-    @property
-    def routine_mean(self) -> np.ndarray:
-        """Mean launches per class on a routine night as they stand (after adaptation); read-only."""
-        return self._read_only(self._routine_mean)
-
-    @property
-    def salvo_missiles(self) -> np.ndarray:
-        """Mean missiles per class in a salvo as they stand; read-only."""
-        return self._read_only(self._salvo_missiles)
-
-    @property
-    def swarm_mix(self) -> np.ndarray:
-        """Shares of the drone-like classes in a salvo's swarm as they stand; read-only."""
-        return self._read_only(self._swarm_mix)
-
-    @property
-    def produced(self) -> np.ndarray:
-        """Whole rounds per class that production added to the stockpile today; read-only."""
-        return self._read_only(self._whole)
+    route_weights = _ReadOnly("_route_weights", "Each class's aim over routes on routine nights (rows: classes).")
+    salvo_route_weights = _ReadOnly("_salvo_route_weights", "Each class's aim over routes on salvo nights.")
+    routine_mean = _ReadOnly("_routine_mean", "Mean launches per class on a routine night, after adaptation.")
+    salvo_missiles = _ReadOnly("_salvo_missiles", "Mean missiles per class in a salvo, after adaptation.")
+    swarm_mix = _ReadOnly("_swarm_mix", "Shares of the drone-like classes in a salvo's swarm.")
+    produced = _ReadOnly("_whole", "Whole rounds per class that production added to the stockpile today.")
 
     def set_route_weights(self, weights: np.ndarray, salvo_weights: np.ndarray | None = None) -> None:
         """Aim each class at routes in proportion to its row of `weights` (targeting that follows what it sees).
