@@ -147,9 +147,7 @@ def _posterior_fit(args, spec, period) -> int:
         print("marginalised (drawn from the prior in every simulation, not inferred): "
               + ", ".join(spec.abc.marginalise))
     if result.degenerate:
-        print(f"WARNING: the weights are degenerate (effective size {result.effective_size:.0f} of "
-              f"{len(result.particles)}): answers over this ensemble rest on few parameter sets. Marginalise "
-              "the parameters the data leave to the prior ([abc] marginalise), or grow the population.")
+        print(result.weights_warning())
     table = result.table()
     print("\n" + table.assign(**{c: table[c].round(3) for c in ("median", "q05", "q95", "interval_vs_prior")})
           .to_string(index=False))

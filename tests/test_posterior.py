@@ -158,8 +158,10 @@ def test_weights_worth_under_a_tenth_of_the_particles_are_reported_degenerate(fi
     even = fitted.particles.assign(weight=1 / len(fitted.particles))
     assert fitted.__class__(**{**vars(fitted), "particles": even}).effective_size == pytest.approx(len(even))
     assert not fitted.__class__(**{**vars(fitted), "particles": even}).degenerate
+    assert fitted.__class__(**{**vars(fitted), "particles": even}).weights_warning() is None
     spiked = even.assign(weight=[1.0] + [1e-6] * (len(even) - 1))
     assert fitted.__class__(**{**vars(fitted), "particles": spiked}).degenerate
+    assert "effective size 1 of 20" in fitted.__class__(**{**vars(fitted), "particles": spiked}).weights_warning()
 
 
 # ---------------------------------------------------------------- ensembles

@@ -70,9 +70,9 @@ PINNED_BELOW = 0.5
 LEFT_ABOVE = 0.8
 """One whose interval is over 80% of the prior's is left to the prior."""
 EDGE = 0.05
+"""A posterior median within 5% of its range's end sits at an edge: structure the model may lack."""
 DEGENERATE_BELOW = 0.1
 """Weights worth under a tenth of the particles are degenerate: the fit says so wherever it reports."""
-"""A posterior median within 5% of its range's end sits at an edge: structure the model may lack."""
 
 
 class FitError(DataFileError):
@@ -324,6 +324,14 @@ class Posterior:
         """True when the weights are worth under `DEGENERATE_BELOW` of the particles: answers rest on few sets."""
         return self.effective_size < DEGENERATE_BELOW * len(self.particles)
 
+    def weights_warning(self) -> str | None:
+        """The warning every report of a degenerate fit carries (the screen and the scenario file), or None."""
+        if not self.degenerate:
+            return None
+        return (f"WARNING: the weights are degenerate (effective size {self.effective_size:.0f} of "
+                f"{len(self.particles)}): answers over this ensemble rest on few parameter sets. Marginalise the "
+                "parameters the data leave to the prior ([abc] marginalise), or grow the population.")
+
     def quantiles(self, q) -> dict[str, np.ndarray]:
         """Weighted quantiles of each parameter."""
         weights = self._weights()
@@ -517,8 +525,7 @@ def write_outputs(result: Posterior, *, mapping=None, predictive: int = 0, progr
         header.append("Drawn from the prior in every simulation (marginalised, not inferred): "
                       + ", ".join(spec.abc.marginalise) + ".")
     if result.degenerate:
-        header.append(f"WARNING: the weights are degenerate (effective size {result.effective_size:.0f} of "
-                      f"{len(result.particles)}): answers over this ensemble rest on few parameter sets.")
+        header.append(result.weights_warning())
     (out / SCENARIO_FILE).write_text(scenario_text(spec, result.medians(), header, result.data, result.period,
                                                    ensemble=ENSEMBLE_FILE))
     read_ensemble(out / ENSEMBLE_FILE)  # what was written reads back
