@@ -1,8 +1,9 @@
 """The campaign's actors: attacker, defender batteries, suppliers and the sites they fight over.
 
 Each module owns its agent and the typed parameters that agent reads from a
-scenario file. Agents import only mesa, numpy and pydantic: never `model` or
-`experiments`.
+scenario file. Rules that come in kinds (allocation, targeting, strategy) are
+one small class each, registered by name (`agents/registry.py`). Agents import
+only mesa, numpy and pydantic: never `model` or `experiments`.
 """
 
 from agents.attacker import Attacker, AttackerParams, ThreatClass

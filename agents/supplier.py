@@ -8,15 +8,16 @@ batteries: shipments that land wait at the depot and go out on resumption
 (calibration.md: the March and July 2025 US pauses).
 """
 
-from typing import Literal
-
 import numpy as np
 from mesa import Agent
 from mesa.time import Schedule
 from pydantic import Field
 
-from agents.allocation import ALLOCATION_RULES
+from agents.allocation import ALLOCATION_RULES, AllocationRule
 from agents.params import NonNegativeFloat, NonNegativeInt, Params, PositiveInt, Probability
+from agents.registry import choice
+
+AllocationName = choice(ALLOCATION_RULES, "How a delivery is shared among batteries (`agents/allocation.py`).")
 
 
 class SupplierParams(Params):
@@ -29,8 +30,12 @@ class SupplierParams(Params):
     theatre_share: Probability = 1.0
     lead_time_days: NonNegativeInt = 0
     ship_every_days: PositiveInt = 7
-    allocation: Literal["proportional", "lowest_stock_first", "by_site_value", "by_threat"] = Field(
-        "proportional", description="How a delivery is shared among batteries: see `agents/allocation.py`.")
+    allocation: AllocationName = "proportional"
+
+    @property
+    def allocation_rule(self) -> AllocationRule:
+        """The rule `allocation` names."""
+        return ALLOCATION_RULES[self.allocation]
 
 
 class Shipment:
@@ -68,7 +73,7 @@ class Supplier(Agent):
         self.interceptor_names = interceptor_names
         self.magazines = magazines
         self.rate = np.array([params.products.get(name, 0.0) for name in interceptor_names])
-        self._allocate = ALLOCATION_RULES[params.allocation]
+        self._allocate = params.allocation_rule.share
         self._accrued = np.zeros(len(interceptor_names))
         self.dispatched, self.delivered = books["dispatched"][index], books["delivered"][index]
         self.in_transit, self.held = books["in_transit"][index], books["held"][index]

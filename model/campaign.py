@@ -14,6 +14,7 @@ from mesa.discrete_space import OrthogonalMooreGrid
 from mesa.time import Priority, Schedule
 
 from agents import Attacker, DefendedSite, DefenderBattery, Supplier
+from agents.targeting import Sight
 from model.air_defence import AirDefence
 from model.errors import InputError, ScenarioError
 from model.families import members
@@ -67,7 +68,7 @@ class AirCampaign(Model):
         self.logistics = np.zeros((len(LOGISTICS_BOOKS), len(scenario.suppliers), len(names)), dtype=np.int64)
         books = dict(zip(LOGISTICS_BOOKS, self.logistics, strict=True))
         self.supplier_pauses = np.zeros(len(scenario.suppliers), dtype=np.int64)
-        self._tracks_threat = any(p.allocation == "by_threat" for p in scenario.suppliers)
+        self._tracks_threat = any(p.allocation_rule.needs_threat for p in scenario.suppliers)
         self.suppliers = {p.name: Supplier(self, p, names, books, k, self.supplier_pauses[k:k + 1],
                                            self.air_defence.stock)
                           for k, p in enumerate(scenario.suppliers)}
@@ -104,29 +105,31 @@ class AirCampaign(Model):
     def _aim(self, salvo: bool = False) -> np.ndarray:
         """The attacker's weight on each route by class: its targeting rule, within each class's range.
 
-        What it can see: sites and batteries. A site's weight (value**concentration,
-        or 1 for `spread`) is split evenly over the launch areas from which the
-        class reaches it; with the night kind's `reach_km` (routine or `salvo`),
-        each route's weight is then scaled by exp(-length / reach_km), so near
-        targets are favoured; `thinnest` divides by one plus the batteries that
-        would meet the class on the route (those defending the site, for a
-        ballistic class). Returns (classes, routes), each row summing to 1 (0 if
-        the class reaches no site).
+        What it can see: sites and batteries (a `Sight`). A site's weight
+        (value**concentration) is split evenly over the launch areas from which
+        the class reaches it; with the night kind's `reach_km` (routine or
+        `salvo`), each route's weight is then scaled by exp(-length / reach_km),
+        so near targets are favoured; the rule (`agents/targeting.py`) weighs
+        those. Returns (classes, routes), each row summing to 1 (0 if the class
+        reaches no site).
         """
         attacker = self.config.attacker
         reach_km = (attacker.salvo if salvo else attacker.routine).reach_km
-        concentration = 0.0 if attacker.targeting == "spread" else attacker.concentration
-        per_route = route_weights(self.route_site, self.site_values, concentration, self.route_open)
-        if reach_km is not None:
-            per_route = per_route * np.exp(-self.route_km / reach_km)[None, :]
-        if attacker.targeting == "thinnest":
-            defence = self.air_defence
-            along = (defence.layers >= 0).sum(axis=1)  # (routes,)
-            at_site = (defence.terminal >= 0).sum(axis=1)[self.route_site]
-            defenders = np.where(defence.is_ballistic[:, None], at_site[None, :], along[None, :])
-            per_route = per_route / (1.0 + defenders)
+
+        def by_value(concentration: float) -> np.ndarray:
+            per_route = route_weights(self.route_site, self.site_values, concentration, self.route_open)
+            return per_route if reach_km is None else per_route * np.exp(-self.route_km / reach_km)[None, :]
+
+        per_route = attacker.targeting_rule.weights(Sight(by_value, self._defenders), attacker.concentration)
         total = per_route.sum(axis=1, keepdims=True)
         return np.divide(per_route, total, out=np.zeros_like(per_route), where=total > 0)
+
+    def _defenders(self) -> np.ndarray:
+        """(classes, routes): the batteries that would meet the class on the route (at the site, if ballistic)."""
+        defence = self.air_defence
+        along = (defence.layers >= 0).sum(axis=1)  # (routes,)
+        at_site = (defence.terminal >= 0).sum(axis=1)[self.route_site]
+        return np.where(defence.is_ballistic[:, None], at_site[None, :], along[None, :])
 
     def _replayed_nights(self) -> np.ndarray | None:
         """In replay mode, the observed launches of every night by the catalog's classes; else None."""
@@ -198,7 +201,7 @@ class AirCampaign(Model):
         self._meets_at_site = defends.T.astype(float) @ self._at_site  # (batteries, routes): defends the route's target
         self.covered_value = self.site_values @ covers
         """Per battery row: the summed value of the defended sites whose routes it covers."""
-        if getattr(self, "attacker", None) is not None and self.config.attacker.targeting == "thinnest":
+        if getattr(self, "attacker", None) is not None and self.config.attacker.targeting_rule.follows_defence:
             self.attacker.set_route_weights(self._aim(), self._aim(salvo=True))
 
     THREAT_MEMORY_DAYS = 30.0

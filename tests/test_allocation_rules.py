@@ -7,7 +7,9 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from agents.allocation import ALLOCATION_RULES, lowest_stock_first
+from agents.allocation import ALLOCATION_RULES
+
+lowest_stock_first = ALLOCATION_RULES["lowest_stock_first"].share
 
 
 def one_round_at_a_time(rounds, capacity, stock):
@@ -43,7 +45,7 @@ def test_every_rule_hands_out_exactly_the_rounds_delivered(data, n, rounds, rule
     stock = np.array(data.draw(st.lists(st.integers(0, 500), min_size=n, max_size=n)))
     value = np.array(data.draw(st.lists(st.floats(0, 10), min_size=n, max_size=n)))
     threat = np.array(data.draw(st.lists(st.floats(0, 100), min_size=n, max_size=n)))
-    share = ALLOCATION_RULES[rule](rounds, capacity, stock, value, threat)
+    share = ALLOCATION_RULES[rule].share(rounds, capacity, stock, value, threat)
     assert share.dtype.kind == "i" and (share >= 0).all() and int(share.sum()) == rounds
     if rule == "by_threat" and threat.sum() > 0:
         assert (share[threat == 0] == 0).all()  # a battery that met no threat gets nothing

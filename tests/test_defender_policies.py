@@ -22,12 +22,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from agents import DefenderBattery
-from agents.allocation import ALLOCATION_RULES, by_site_value, lowest_stock_first, proportional
+from agents.allocation import ALLOCATION_RULES
 from experiments.sweep.design import SweepPlan
 from experiments.sweep.spec import parse_spec
 from model import AirCampaign, ScenarioError, build_scenario
 from model.timeline import ramp_steps
 
+proportional, lowest_stock_first, by_site_value = (ALLOCATION_RULES[name].share for name in
+                                                   ("proportional", "lowest_stock_first", "by_site_value"))
 SEED = 20250301
 PLENTY = 10**6
 Z = 3.29  # two-sided 99.9% normal quantile
@@ -83,7 +85,7 @@ fleets = st.integers(1, 7).flatmap(lambda n: st.tuples(
        with_values=st.booleans())
 def test_every_rule_hands_out_exactly_the_rounds_delivered(fleet, rounds, rule, with_values):
     capacity, stock, value = (np.array(x) for x in fleet)
-    share = ALLOCATION_RULES[rule](rounds, capacity, stock, value if with_values else None)
+    share = ALLOCATION_RULES[rule].share(rounds, capacity, stock, value if with_values else None)
     assert share.shape == capacity.shape
     assert share.dtype.kind == "i"
     assert (share >= 0).all()

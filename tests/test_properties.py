@@ -20,6 +20,7 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
+from agents.allocation import ALLOCATION_RULES
 from model import AirCampaign, ScenarioError, build_scenario, load_scenario
 
 CATALOG = load_scenario("baseline-2025").catalog
@@ -213,7 +214,7 @@ def suppliers(draw, k: int) -> dict:
         "theatre_share": draw(probability),
         "lead_time_days": draw(st.integers(0, 20)),
         "ship_every_days": draw(st.integers(1, 30)),
-        "allocation": draw(st.sampled_from(["proportional", "lowest_stock_first", "by_site_value", "by_threat"])),
+        "allocation": draw(st.sampled_from(list(ALLOCATION_RULES))),
     }
 
 
