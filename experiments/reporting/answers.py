@@ -722,9 +722,10 @@ def attacker_saturation(result, spec, outcome: str = "value_weighted_damage", wo
     runs = result.runs
     factors = result.factors
     section = Section(f"Attacker saturation: what drives {outcome}")
-    if spec.design.kind in ("sobol", "morris"):
+    analyser = spec.design.sampler.analyser
+    if analyser is not None:
         indices = analysis.sensitivity(runs, spec, outcome)
-        section.add(Table(indices.round(3), f"{spec.design.kind.title()} indices of {outcome} (mean over "
+        section.add(Table(indices.round(3), f"{analyser.title()} indices of {outcome} (mean over "
                                             f"{spec.replications} replications per design point)"),
                     Plot("attacker-sensitivity", plots.sensitivity_plot(indices, outcome)))
         top = indices.iloc[0]

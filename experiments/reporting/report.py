@@ -126,14 +126,14 @@ def _general_figures(result: SweepResult, spec) -> Section:
     if any(c.startswith("leaked_") for c in daily.columns):
         section.add(Plot(f"{spec.name}-leakers", plots.leakers_over_time(daily)))
     factors = result.factors
-    if outcome and spec.design.kind == "full_factorial" and len(factors) >= 2:
+    if outcome and spec.design.sampler.grid and len(factors) >= 2:
         section.add(Plot(f"{spec.name}-heatmap", plots.heatmap(
             analysis.outcome_table(runs, outcome, factors[:2]), factors[0], factors[1], outcome=outcome)))
-    if outcome and spec.design.kind in ("sobol", "morris"):
+    if outcome and spec.design.sampler.analyser is not None:
         indices = analysis.sensitivity(runs, spec, outcome)
         section.add(Plot(f"{spec.name}-sensitivity", plots.sensitivity_plot(indices, outcome)))
     levers = [f for f in spec.factors if f.kind == "lever" and f.values]
-    if outcome and levers and spec.design.kind == "full_factorial":
+    if outcome and levers and spec.design.sampler.grid:
         diffs = pd.concat([analysis.paired_differences(runs, outcome, f.name,
                                                        analysis.level_of(runs, f.name, f.values[0]), factors)
                            for f in levers])

@@ -2,7 +2,7 @@
 
     spec.py       what a sweep spec may say, and its errors
     design.py     design points and seeds: the plan (`SweepPlan`)
-    sampling.py   the samplers' unit-cube designs
+    sampling.py   the samplers, one class per design kind, and their unit-cube designs
     paths.py      paths into scenario data
     ensemble.py   posterior ensembles: draw r of replication r
     worker.py     one run: scenario in, summary and daily table out

@@ -1,9 +1,9 @@
 """From a spec to runs: the design table, parameter paths, seeds and run ids.
 
-- Design points come from `itertools.product` (full factorial),
-  `scipy.stats.qmc.LatinHypercube`, or SALib's Sobol and Morris samplers, all
-  seeded from the spec's root seed; sampled unit values are mapped onto each
-  factor's range (rounded for whole numbers and dates) or its list of values.
+- Design points come from the spec's sampler (`experiments/sweep/sampling.py`,
+  one class per design kind), seeded from the spec's root seed; sampled unit
+  values are mapped onto each factor's range (rounded for whole numbers and
+  dates) or its list of values.
 - A factor's `path` reaches any scenario parameter: `attacker.salvo.swarm_size[1]`,
   `timeline[0].days`, `catalog.interceptors.pac3_mse.kill_probability.ballistic`.
 - Common random numbers: replication r of every design point runs with the same
@@ -13,10 +13,8 @@
 
 import copy
 import hashlib
-import itertools
 import json
 from dataclasses import dataclass
-from datetime import date, timedelta
 from importlib.metadata import version
 from pathlib import Path
 
@@ -26,11 +24,11 @@ import pandas as pd
 from experiments.sweep.ensemble import scenario_ensemble
 from experiments.sweep.paths import path_tokens, set_path
 from experiments.sweep.sampling import unit_sample
-from experiments.sweep.spec import Factor, SpecError, SweepSpec
+from experiments.sweep.spec import SpecError, SweepSpec
 from model import AirCampaign, ScenarioError, build_scenario, scenario_data
 from model.errors import DataFileError
 
-__all__ = ["Run", "SweepPlan", "path_tokens", "replication_seed", "set_path", "with_values"]
+__all__ = ["Run", "SweepPlan", "path_tokens", "replication_seed", "set_path", "unit_sample", "with_values"]
 
 def with_values(base: dict, paths: dict[str, list[str]], values: dict) -> dict:
     """A copy of scenario data with each factor's value set at every one of its paths."""
@@ -41,28 +39,9 @@ def with_values(base: dict, paths: dict[str, list[str]], values: dict) -> dict:
     return raw
 
 
-def _scale(factor: Factor, unit: np.ndarray) -> list:
-    """Map unit-interval samples onto a factor's range or list of values."""
-    if factor.range is None:
-        values = factor.values
-        return [values[min(int(u * len(values)), len(values) - 1)] for u in unit]
-    low, high = factor.range
-    if isinstance(low, date):
-        span = (high - low).days
-        return [low + timedelta(days=int(round(u * span))) for u in unit]
-    scaled = low + unit * (high - low)
-    return [int(round(x)) for x in scaled] if factor.is_integer else [float(x) for x in scaled]
-
-
 def design_table(spec: SweepSpec) -> pd.DataFrame:
     """One row per design point: `point` and one column per factor."""
-    names = [f.name for f in spec.factors]
-    if spec.design.kind == "full_factorial":
-        rows = list(itertools.product(*(f.values for f in spec.factors)))
-        table = pd.DataFrame(rows, columns=names)
-    else:
-        unit = unit_sample(spec)
-        table = pd.DataFrame({f.name: _scale(f, unit[:, k]) for k, f in enumerate(spec.factors)})
+    table = spec.design.sampler.table(spec)
     table.insert(0, "point", np.arange(len(table)))
     return table
 

@@ -7,7 +7,7 @@ A spec is a TOML file (or a built-in name from `experiments/specs/`):
     replications = 50                  # with a scenario naming a posterior ensemble, replication r runs draw r
     root_seed = 2025
     [design]
-    kind = "full_factorial"            # or latin_hypercube, sobol, morris
+    kind = "full_factorial"            # or any sampler's kind in experiments/sweep/sampling.py
     [[factors]]
     name = "pause_days"
     kind = "uncertainty"               # or lever: a choice the defender makes
@@ -30,6 +30,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from experiments.sweep.sampling import SAMPLERS, Sampler, kinds_described, setting_described
 from model.errors import DataFileError
 from model.files import builtin_names, find_data_file
 from model.loading import validation_problems
@@ -74,13 +75,18 @@ class Factor(BaseModel):
 
 
 class Design(BaseModel):
-    """How design points are chosen from the factors."""
+    """How design points are chosen from the factors: by the sampler of `kind`, with the settings it reads."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    kind: Literal["full_factorial", "latin_hypercube", "sobol", "morris"] = "full_factorial"
-    samples: int = Field(16, ge=1, description="LHS points; Sobol base samples N; Morris trajectories.")
-    levels: int = Field(4, ge=2, description="Morris grid levels.")
+    kind: Literal[tuple(SAMPLERS)] = Field("full_factorial", description=kinds_described())
+    samples: int = Field(16, ge=1, description=setting_described("samples"))
+    levels: int = Field(4, ge=2, description=setting_described("levels"))
+
+    @property
+    def sampler(self) -> Sampler:
+        """The sampler `kind` names."""
+        return SAMPLERS[self.kind]
 
 
 class Outputs(BaseModel):
@@ -153,10 +159,10 @@ def parse_spec(raw: dict, source: str = "<spec>", base_dir: str = "") -> SweepSp
         key = f"factors[{i}]"
         if names.count(factor.name) > 1:
             problems.append((f"{key}.name", factor.name, "two factors have this name"))
-        if spec.design.kind == "full_factorial":
+        if spec.design.sampler.grid:
             if not factor.values:
                 problems.append((f"{key}.values", factor.values,
-                                 "a full factorial design needs a non-empty list of values"))
+                                 f"a {spec.design.kind} design needs a non-empty list of values"))
         elif factor.values is not None and factor.range is not None:
             problems.append((f"{key}.range", factor.range, "give values or a range, not both"))
         elif factor.range is None and not factor.values:
