@@ -127,5 +127,15 @@ class ByThreat(AllocationRule):
         return _largest_remainder(rounds, shortfall * np.asarray(threat, dtype=float))
 
 
+class Equal(AllocationRule):
+    """Split evenly among the eligible batteries, whatever their capacity or stock (largest remainder)."""
+
+    name = "equal"
+
+    def share(self, rounds, capacity, stock, covered_value=None, threat=None) -> np.ndarray:
+        """The same whole rounds to every battery; the odd rounds left over go to those listed first."""
+        return _largest_remainder(rounds, np.ones(len(capacity)))
+
+
 ALLOCATION_RULES = AllocationRule.registry
 """Allocation rules by the name a scenario file uses."""

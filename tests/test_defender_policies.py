@@ -172,6 +172,7 @@ def test_covered_value_is_the_value_of_the_sites_each_battery_covers(tiny):
     ("proportional", [2, 2, 2, 2]),
     ("by_site_value", [3, 1, 4, 0]),
     ("lowest_stock_first", [2, 2, 2, 2]),  # all start alike, so need shares evenly
+    ("equal", [2, 2, 2, 2]),
 ])
 def test_a_suppliers_allocation_rule_decides_which_battery_gets_the_rounds(tiny, rule, per_delivery):
     four_patriots(tiny)
