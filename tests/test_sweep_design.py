@@ -9,7 +9,7 @@ import pytest
 import sweep_helpers as h
 
 from experiments import run_sweep
-from experiments.sweep.design import SweepPlan, design_table, replication_seed, run_id
+from experiments.sweep.design import SweepPlan, design_table, replication_seed, run_id, unit_sample
 from experiments.sweep.spec import load_spec, parse_spec
 from model import AirCampaign, build_scenario
 
@@ -106,6 +106,37 @@ def test_sampled_designs_are_reproducible_and_depend_on_the_root_seed(kind, samp
     assert len(other) == len(first)
     assert not first.drop(columns="point").equals(other.drop(columns="point"))
     assert not np.array_equal(first.kp.to_numpy(), other.kp.to_numpy())
+
+
+def test_halton_is_the_seeded_scrambled_sequence_inside_the_unit_cube():
+    factors = [INT, FLOAT, DATE]
+    unit = unit_sample(spec_of("halton", factors, samples=25, root_seed=11))
+    assert unit.shape == (25, 3)
+    assert ((unit >= 0.0) & (unit < 1.0)).all()
+    np.testing.assert_array_equal(unit, unit_sample(spec_of("halton", factors, samples=25, root_seed=11)))
+    assert not np.array_equal(unit, unit_sample(spec_of("halton", factors, samples=25, root_seed=12)))
+    # factor k runs in the k-th prime base: the first b**m points hold one point in each of b**m equal bins
+    for k, base in enumerate((2, 3, 5)):
+        for n in (base, base**2):
+            assert sorted(np.floor(unit[:n, k] * n).astype(int)) == list(range(n)), (k, n)
+    table = design_table(spec_of("halton", factors, samples=25, root_seed=11))
+    assert len(table) == 25 and all(type(v) is int and 400 <= v <= 1200 for v in table.salvo)
+    assert all(type(v) is date and date(2025, 3, 1) <= v <= date(2025, 9, 30) for v in table.pause_start)
+
+
+def test_a_halton_sweep_runs_end_to_end(tmp_path):
+    h.write_scenario(tmp_path)
+    spec = tmp_path / "spec.toml"
+    spec.write_text('name = "halton"\nscenario = "short.toml"\nreplications = 1\nroot_seed = 3\n'
+                    '[design]\nkind = "halton"\nsamples = 3\n'
+                    '[[factors]]\nname = "salvo_max"\npath = "attacker.salvo.swarm_size[1]"\nrange = [400, 1200]\n'
+                    '[[factors]]\nname = "kp"\npath = "catalog.interceptors.pac3_mse.kill_probability.ballistic"\n'
+                    'range = [0.5, 0.9]\n')
+    result = run_sweep(spec, tmp_path / "out", workers=1, progress=False)
+    assert result.computed == 3 and result.failed == 0
+    design = SweepPlan(load_spec(spec)).design
+    assert sorted(result.runs.salvo_max) == sorted(design.salvo_max)
+    assert result.runs.kp.between(0.5, 0.9).all()
 
 
 def test_sampled_design_runs_end_to_end_with_dates(tmp_path):

@@ -112,6 +112,25 @@ class Morris(Sampler):
                              seed=spec.root_seed)
 
 
+class Halton(Sampler):
+    """A scrambled Halton sequence (`scipy.stats.qmc.Halton`): `samples` quasi-random points spread evenly.
+
+    Factor k's coordinate is the radical inverse in the k-th prime base, its
+    digits permuted at random from the root seed: the first b**m points put
+    one point in each of b**m equal bins of that factor, at any m.
+    """
+
+    kind = "halton"
+    settings: ClassVar[dict[str, str]] = {"samples": "points"}
+
+    def unit_sample(self, spec) -> np.ndarray:
+        """The first `samples` points of the sequence, scrambled from the root seed."""
+        from scipy.stats import qmc
+
+        rng = np.random.default_rng(spec.root_seed)
+        return qmc.Halton(d=len(spec.factors), scramble=True, rng=rng).random(spec.design.samples)
+
+
 def unit_sample(spec) -> np.ndarray:
     """The spec's sampler's design on the unit cube, (points, factors) (not for full factorial designs).
 
