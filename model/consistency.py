@@ -37,6 +37,13 @@ class Check:
         if name not in known:
             self.problem(path, name, f"unknown {what}; known: {', '.join(sorted(known))}")
 
+    def reference(self, kind: str, name, path: str) -> None:
+        """`name` must be a defined `kind`: supplier, interceptor, threat (class or family), battery_type or site."""
+        known, what = {"supplier": (self.suppliers, "supplier"), "interceptor": (self.interceptors, "interceptor type"),
+                       "threat": (self.kinds, "threat class or family"),
+                       "battery_type": (self.battery_types, "battery type"), "site": (self.sites, "site")}[kind]
+        self.need(name, known, path, what)
+
     def keys(self, table, known, path: str, what: str) -> None:
         """Every key of `table` must be one of `known`."""
         for key in table or {}:

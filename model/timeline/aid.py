@@ -1,6 +1,6 @@
 """Events of the aid supply line: pauses, production changes and ramps, and procurement."""
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Literal
 
 import numpy as np
@@ -8,63 +8,56 @@ from pydantic import Field
 
 from agents.battery import BatteryPlacement
 from agents.params import NonNegativeFloat, NonNegativeInt
-from model.timeline.base import Ramp, TimelineEntry, Window
+from model.timeline.base import Ramp, TimelineEntry, Window, plan_on
 
 
-class Pause(TimelineEntry, Window):
+class Pause(Window, TimelineEntry):
     """A supplier stops delivering on `start` and resumes on `end`, or after `days` (never, if neither).
 
     `days` is the pause's length, so a sweep can vary it as one number.
     """
 
     event: Literal["pause"]
+    references = {"supplier": "supplier"}
     supplier: str
     start: date
     end: date | None = None
     days: NonNegativeInt | None = None
     note: str = ""
 
-    def check(self, scenario_check, path: str) -> None:
-        """The supplier exists; an end or a length, not both, and not before the start."""
-        scenario_check.need(self.supplier, scenario_check.suppliers, f"{path}.supplier", "supplier")
-        self.check_window(scenario_check, path)
-
     def schedule(self, campaign) -> None:
         """The supplier pauses on `start` and resumes when the pause ends."""
         supplier = campaign.suppliers[self.supplier]
-        campaign.plan(campaign.config.day_of(self.start), f"pause {self.supplier}", supplier.pause)
+        plan_on(campaign, self.start, f"pause {self.supplier}", supplier.pause)
         if self.resumes is not None:
-            campaign.plan(campaign.config.day_of(self.resumes), f"resume {self.supplier}", supplier.resume)
+            plan_on(campaign, self.resumes, f"resume {self.supplier}", supplier.resume)
 
 
 class SupplierRate(TimelineEntry):
     """A supplier's daily production of one interceptor type changes on `date`."""
 
     event: Literal["supplier_rate"]
+    references = {"supplier": "supplier", "interceptor": "interceptor"}
     date: date
     supplier: str
     interceptor: str
     per_day: NonNegativeFloat
     note: str = ""
 
-    def check(self, scenario_check, path: str) -> None:
-        """The supplier and the interceptor type exist."""
-        scenario_check.need(self.supplier, scenario_check.suppliers, f"{path}.supplier", "supplier")
-        scenario_check.need(self.interceptor, scenario_check.interceptors, f"{path}.interceptor", "interceptor type")
-
     def schedule(self, campaign) -> None:
         """The new rate from `date`."""
-        campaign.plan(campaign.config.day_of(self.date), f"{self.supplier} makes {self.per_day}/day",
+        plan_on(campaign, self.date, f"{self.supplier} makes {self.per_day}/day",
                       campaign.suppliers[self.supplier].set_rate, self.interceptor, self.per_day)
 
 
-class SupplierRamp(TimelineEntry, Ramp):
+class SupplierRamp(Ramp, TimelineEntry):
     """A supplier's daily production of one type moves in a straight line from `start` to `end` (production race).
 
     Applied as a rate change every `step_days`; from `end` on the rate is `to_per_day`.
     """
 
     event: Literal["supplier_ramp"]
+    references = {"supplier": "supplier", "interceptor": "interceptor"}
     supplier: str
     interceptor: str
     start: date
@@ -73,12 +66,6 @@ class SupplierRamp(TimelineEntry, Ramp):
     to_per_day: NonNegativeFloat
     step_days: int = Field(7, ge=1, description="Days between the rate changes that make up the ramp.")
     note: str = ""
-
-    def check(self, scenario_check, path: str) -> None:
-        """Ends after it starts; the supplier and the interceptor type exist."""
-        self.check_ramp(scenario_check, path)
-        scenario_check.need(self.supplier, scenario_check.suppliers, f"{path}.supplier", "supplier")
-        scenario_check.need(self.interceptor, scenario_check.interceptors, f"{path}.interceptor", "interceptor type")
 
     def schedule(self, campaign) -> None:
         """One rate change per step of the ramp."""
@@ -99,6 +86,7 @@ class Procurement(TimelineEntry):
     """
 
     event: Literal["procurement"]
+    references = {"supplier": "supplier"}
     date: date
     supplier: str
     interceptors: dict[str, NonNegativeInt] = Field(default_factory=dict)
@@ -112,7 +100,7 @@ class Procurement(TimelineEntry):
 
     def check(self, scenario_check, path: str) -> None:
         """The supplier, the interceptor types and the batteries exist, and something is bought."""
-        scenario_check.need(self.supplier, scenario_check.suppliers, f"{path}.supplier", "supplier")
+        super().check(scenario_check, path)
         scenario_check.keys(self.interceptors, scenario_check.interceptors, f"{path}.interceptors",
                             "interceptor type")
         if self.budget_usd > 0:
@@ -141,12 +129,11 @@ class Procurement(TimelineEntry):
 
     def schedule(self, campaign) -> None:
         """The rounds leave the supplier on `date`; the batteries arrive after the lead time."""
-        cfg = campaign.config
-        rounds = self.rounds(campaign.air_defence.interceptor_names, cfg.catalog)
+        rounds = self.rounds(campaign.air_defence.interceptor_names, campaign.config.catalog)
         buyer = self.payer or "the defender"
-        campaign.plan(cfg.day_of(self.date), f"{buyer} buys from {self.supplier}",
+        plan_on(campaign, self.date, f"{buyer} buys from {self.supplier}",
                       campaign.suppliers[self.supplier].ship, rounds, self.lead_time_days)
         for battery in self.batteries:
             row = campaign.air_defence.add(battery.type, battery.doctrine, battery.cell)
-            campaign.plan(cfg.day_of(self.date) + self.lead_time_days, f"{battery.type} bought by {buyer}",
+            plan_on(campaign, self.date + timedelta(days=self.lead_time_days), f"{battery.type} bought by {buyer}",
                           campaign.deploy_battery, row, battery)

@@ -32,8 +32,13 @@ class TimelineEntry(Params):
             raise TypeError(f"two timeline events share the tag {tag!r}: {EVENTS[tag].__name__} and {cls.__name__}")
         EVENTS[tag] = cls
 
+    references: ClassVar[dict[str, str]] = {}
+    """Fields naming what the scenario defines, and what: supplier, interceptor, threat, battery_type or site."""
+
     def check(self, scenario_check, path: str) -> None:
         """Report what this entry names that the scenario lacks (`scenario_check` is a `model.consistency.Check`)."""
+        for field, kind in self.references.items():
+            scenario_check.reference(kind, getattr(self, field), f"{path}.{field}")
 
     def schedule(self, campaign) -> None:
         """Put this entry's actions on `campaign`'s calendar with `campaign.plan` (bound methods only)."""
@@ -45,9 +50,10 @@ class TimelineEntry(Params):
 
 
 class Window:
-    """Mixin of an event with fields `start`, `end` and `days`: a state that ends on `end`, or after `days`.
+    """Mixin (before `TimelineEntry` in the bases) of an event with fields `start`, `end` and `days`.
 
-    `days` is the length, so a sweep can vary it as one number; with neither, the state lasts.
+    A state that ends on `end`, or after `days` (the length, so a sweep can vary it as one number); with
+    neither, it lasts.
     """
 
     window_name: ClassVar[str] = "the pause"
@@ -57,8 +63,9 @@ class Window:
         """The day the state ends (None: it lasts)."""
         return self.start + timedelta(days=self.days) if self.days is not None else self.end
 
-    def check_window(self, scenario_check, path: str) -> None:
-        """An end and a length are one too many; an end before the start is a typo."""
+    def check(self, scenario_check, path: str) -> None:
+        """What the event names; then an end and a length are one too many, an end before the start a typo."""
+        super().check(scenario_check, path)
         if self.end is not None and self.days is not None:
             scenario_check.problem(f"{path}.days", self.days,
                                    f"give {self.window_name} an end or a length in days, not both")
@@ -67,17 +74,23 @@ class Window:
 
 
 class Ramp:
-    """Mixin of an event with fields `start`, `end` and `step_days`: a straight line, changed every `step_days`."""
+    """Mixin (before `TimelineEntry` in the bases) of an event with `start`, `end` and `step_days`: a straight line."""
 
-    def check_ramp(self, scenario_check, path: str) -> None:
-        """A ramp that ends before it starts is a typo."""
+    def check(self, scenario_check, path: str) -> None:
+        """A ramp that ends before it starts is a typo; then what the event names."""
         if self.end < self.start:
             scenario_check.problem(f"{path}.end", self.end, f"the ramp ends before it starts ({self.start})")
+        super().check(scenario_check, path)
 
     def steps(self, campaign, low: float, high: float) -> list[tuple[int, float]]:
         """(day, value) pairs of the ramp on `campaign`'s calendar."""
         day_of = campaign.config.day_of
         return ramp_steps(day_of(self.start), day_of(self.end), low, high, self.step_days)
+
+
+def plan_on(campaign, when: date, description: str, action, *args) -> None:
+    """Put `action(*args)` on `campaign`'s calendar for the date `when` (before that day's raid)."""
+    campaign.plan(campaign.config.day_of(when), description, action, *args)
 
 
 def ramp_steps(start: int, end: int, low: float, high: float, step: int) -> list[tuple[int, float]]:

@@ -15,7 +15,7 @@ class PauseProcess(Params):
 
     def check(self, scenario_check, path: str) -> None:
         """The supplier exists."""
-        scenario_check.need(self.supplier, scenario_check.suppliers, f"{path}.supplier", "supplier")
+        scenario_check.reference("supplier", self.supplier, f"{path}.supplier")
 
     def schedule(self, campaign) -> None:
         """Draw this run's pauses over the horizon and put them on the calendar."""

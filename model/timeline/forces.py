@@ -8,7 +8,7 @@ from pydantic import Field
 from agents.battery import BatteryPlacement
 from agents.params import NonNegativeFloat, NonNegativeInt, Probability
 from model.families import classes_of
-from model.timeline.base import Ramp, TimelineEntry, Window
+from model.timeline.base import Ramp, TimelineEntry, Window, plan_on
 
 
 class NewBattery(BatteryPlacement, TimelineEntry):
@@ -29,11 +29,11 @@ class NewBattery(BatteryPlacement, TimelineEntry):
     def schedule(self, campaign) -> None:
         """A row is kept for it now; it joins the fight on `date`."""
         row = campaign.air_defence.add(self.type, self.doctrine, self.cell)
-        campaign.plan(campaign.config.day_of(self.date), f"new {self.type} battery", campaign.deploy_battery, row,
+        plan_on(campaign, self.date, f"new {self.type} battery", campaign.deploy_battery, row,
                       self)
 
 
-class IntelPause(TimelineEntry, Window):
+class IntelPause(Window, TimelineEntry):
     """Intelligence sharing stops on `start` and resumes on `end`, or after `days`: less warning before raids.
 
     While it lasts, every battery's kill probability is multiplied by
@@ -50,15 +50,11 @@ class IntelPause(TimelineEntry, Window):
     channel_factor: Probability = Field(1.0, description="Fire channels per wave are multiplied by this.")
     note: str = ""
 
-    def check(self, scenario_check, path: str) -> None:
-        """An end or a length, not both, and not before the start."""
-        self.check_window(scenario_check, path)
-
     def schedule(self, campaign) -> None:
         """The campaign loses warning on `start` and regains it when the pause ends."""
-        campaign.plan(campaign.config.day_of(self.start), "intelligence sharing stops", campaign.lose_warning, self)
+        plan_on(campaign, self.start, "intelligence sharing stops", campaign.lose_warning, self)
         if self.resumes is not None:
-            campaign.plan(campaign.config.day_of(self.resumes), "intelligence sharing resumes",
+            plan_on(campaign, self.resumes, "intelligence sharing resumes",
                           campaign.regain_warning, self)
 
 
@@ -73,6 +69,7 @@ class ForceChange(TimelineEntry):
     """
 
     event: Literal["force"]
+    references = {"type": "battery_type"}
     date: date
     type: str
     capacity_factor: NonNegativeFloat | None = None
@@ -81,20 +78,21 @@ class ForceChange(TimelineEntry):
 
     def check(self, scenario_check, path: str) -> None:
         """The battery type exists, and the entry changes something."""
-        scenario_check.need(self.type, scenario_check.battery_types, f"{path}.type", "battery type")
+        super().check(scenario_check, path)
         if self.capacity_factor is None and self.ew_factor is None:
             scenario_check.problem(path, self.note or self.date, "changes nothing: give capacity_factor or ew_factor")
 
     def schedule(self, campaign) -> None:
         """The type's factors change on `date`."""
-        campaign.plan(campaign.config.day_of(self.date), f"{self.type} force changes", campaign.air_defence.set_force,
+        plan_on(campaign, self.date, f"{self.type} force changes", campaign.air_defence.set_force,
                       self.type, self.capacity_factor, self.ew_factor)
 
 
-class ForceRamp(TimelineEntry, Ramp):
+class ForceRamp(Ramp, TimelineEntry):
     """A battery type's capacity or EW factor moves in a straight line from `start` to `end` (a trend)."""
 
     event: Literal["force_ramp"]
+    references = {"type": "battery_type"}
     type: str
     quantity: Literal["capacity", "ew"]
     start: date
@@ -103,11 +101,6 @@ class ForceRamp(TimelineEntry, Ramp):
     to_factor: NonNegativeFloat
     step_days: int = Field(30, ge=1, description="Days between the changes that make up the ramp.")
     note: str = ""
-
-    def check(self, scenario_check, path: str) -> None:
-        """Ends after it starts; the battery type exists."""
-        self.check_ramp(scenario_check, path)
-        scenario_check.need(self.type, scenario_check.battery_types, f"{path}.type", "battery type")
 
     def schedule(self, campaign) -> None:
         """One force change per step of the ramp."""
@@ -124,20 +117,16 @@ class KillProbabilityChange(TimelineEntry):
     """
 
     event: Literal["kill_probability"]
+    references = {"interceptor": "interceptor", "threat": "threat"}
     date: date
     interceptor: str
     threat: str
     value: Probability
     note: str = ""
 
-    def check(self, scenario_check, path: str) -> None:
-        """The interceptor type and the class (or family) exist."""
-        scenario_check.need(self.interceptor, scenario_check.interceptors, f"{path}.interceptor", "interceptor type")
-        scenario_check.need(self.threat, scenario_check.kinds, f"{path}.threat", "threat class or family")
-
     def schedule(self, campaign) -> None:
         """The new probability from `date`, for every class the name stands for."""
         threats = campaign.config.catalog.threats
-        campaign.plan(campaign.config.day_of(self.date), f"{self.interceptor} against {self.threat}: {self.value}",
+        plan_on(campaign, self.date, f"{self.interceptor} against {self.threat}: {self.value}",
                       campaign.air_defence.set_kill_probability, self.interceptor,
                       classes_of(self.threat, threats), self.value)

@@ -7,10 +7,10 @@ from pydantic import Field
 
 from agents import DefenderBattery
 from agents.params import NonNegativeInt, PositiveInt
-from model.timeline.base import TimelineEntry, Window
+from model.timeline.base import TimelineEntry, Window, plan_on
 
 
-class Surge(TimelineEntry, Window):
+class Surge(Window, TimelineEntry):
     """On `start`, the `batteries` nearest batteries of `type` leave for `site`; when it ends they go back.
 
     (Patriot and NASAMS units were moved to cover Kyiv before expected record
@@ -22,6 +22,7 @@ class Surge(TimelineEntry, Window):
     """
 
     event: Literal["surge"]
+    references = {"type": "battery_type", "site": "site"}
     type: str
     site: str
     batteries: PositiveInt = Field(1, description="Batteries sent (fewer if fewer of the type are in the fight).")
@@ -33,10 +34,8 @@ class Surge(TimelineEntry, Window):
     window_name: ClassVar[str] = "the surge"
 
     def check(self, scenario_check, path: str) -> None:
-        """The battery type and the site exist; the surge outlasts the journey there."""
-        scenario_check.need(self.type, scenario_check.battery_types, f"{path}.type", "battery type")
-        scenario_check.need(self.site, scenario_check.sites, f"{path}.site", "site")
-        self.check_window(scenario_check, path)
+        """The battery type and the site exist, the window is sound, and the surge outlasts the journey there."""
+        super().check(scenario_check, path)
         length = None if self.resumes is None else (self.resumes - self.start).days
         if length is not None and 0 <= length <= self.move_days:
             scenario_check.problem(f"{path}.days" if self.days is not None else f"{path}.end", self.resumes,
@@ -45,10 +44,10 @@ class Surge(TimelineEntry, Window):
     def schedule(self, campaign) -> None:
         """The batteries leave on `start` and start back when the surge ends."""
         order = SurgeOrder(campaign, self)
-        campaign.plan(campaign.config.day_of(self.start), f"{self.batteries} {self.type} surge to {self.site}",
+        plan_on(campaign, self.start, f"{self.batteries} {self.type} surge to {self.site}",
                       order.send)
         if self.resumes is not None:
-            campaign.plan(campaign.config.day_of(self.resumes), f"{self.type} surge to {self.site} ends",
+            plan_on(campaign, self.resumes, f"{self.type} surge to {self.site} ends",
                           order.bring_back)
 
 
