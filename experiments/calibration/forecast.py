@@ -37,7 +37,8 @@ from model import AirCampaign, build_scenario, scenario_data
 from model.errors import InputError
 from model.families import members
 from model.loading import ScenarioError, merge
-from model.observed import FAMILIES, OTHER, ObservedAttacks, decoy_class, load_observed
+from model.observed import ObservedAttacks, decoy_class, load_observed
+from model.weapon_mapping import FAMILIES, OTHER
 
 QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
 WINDOW_DAYS = 90
