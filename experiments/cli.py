@@ -111,7 +111,7 @@ def _headline(args) -> int:
 
 
 def _calibrate(args) -> int:
-    from experiments.calibration.fit import load_calibration_spec
+    from experiments.calibration.spec import load_calibration_spec
     from model.observed import parse_period
 
     spec = load_calibration_spec(args.spec)
@@ -191,7 +191,7 @@ def _recovery(args) -> int:
 
 
 def _point_fit(args, spec, period) -> int:
-    from experiments.calibration.fit import calibrate, calibrated_scenario_text
+    from experiments.calibration.point_fit import calibrate, calibrated_scenario_text
 
     out = Path(args.out)
     if out.suffix != ".toml":
@@ -216,7 +216,8 @@ def _point_fit(args, spec, period) -> int:
 
 
 def _validate(args) -> int:
-    from experiments.calibration.fit import skill_table, validate, validation_figure
+    from experiments.calibration.skill import skill_table
+    from experiments.calibration.validation import validate, validation_figure
     from model.observed import parse_period
 
     if args.replications < 1:
@@ -277,7 +278,8 @@ def _validate(args) -> int:
 def _forecast(args) -> int:
     from datetime import date
 
-    from experiments.calibration.forecast import forecast, horizon_text
+    from experiments.calibration.forecast import forecast
+    from experiments.calibration.forecast_result import horizon_text
 
     try:
         origin = date.fromisoformat(args.origin) if args.origin else None
