@@ -9,7 +9,7 @@
     analysis/     statistics on results tables (no model)
     reporting/    documents, figures, answers, the report
     calibration/  fits, validation, the posterior, forecasts, backtests
-    cli.py        `attrition`
+    cli/          `attrition`, one module per group of commands
 
 The names below load on first use, so `import experiments.analysis` does not load the model, and
 worker processes start without matplotlib. Nothing in `model` or `agents` imports from this package.

@@ -30,10 +30,6 @@ def builtin_scenarios() -> list[str]:
     return builtin_names(DATA / "scenarios")
 
 
-def _resolve(source: str | Path, relative_to: Path | None = None) -> Path:
-    return find_data_file(source, DATA / "scenarios", "scenario", ScenarioError, relative_to)
-
-
 def _read_toml(path: Path) -> dict:
     try:
         with open(path, "rb") as handle:
@@ -79,7 +75,7 @@ def _raw_scenario(path: Path, seen: tuple[Path, ...] = ()) -> dict:
             raise ScenarioError(str(path), [("add", ", ".join(added), "adds to a parent's lists: needs `extends`")])
         return raw
     try:
-        parent_path = _resolve(parent, path.parent)
+        parent_path = find_data_file(parent, DATA / "scenarios", "scenario", ScenarioError, path.parent)
     except ScenarioError as error:
         raise ScenarioError(str(path), [("extends", parent, why) for _, _, why in error.problems]) from None
     merged = merge(_raw_scenario(parent_path, (*seen, path.resolve())), raw)
@@ -124,7 +120,7 @@ def scenario_data(source: str | Path, relative_to: Path | None = None) -> tuple[
 
     This is what `load_scenario` validates; sweeps change values in it by path first.
     """
-    path = _resolve(source, relative_to)
+    path = find_data_file(source, DATA / "scenarios", "scenario", ScenarioError, relative_to)
     return _with_catalog(_raw_scenario(path)), str(path)
 
 

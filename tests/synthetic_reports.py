@@ -9,7 +9,7 @@ import csv
 from datetime import date, timedelta
 from pathlib import Path
 
-from experiments.calibration.fit import in_period, replay_data
+from experiments.calibration.replay import in_period, replay_data
 from experiments.sweep.design import with_values
 from model import AirCampaign, build_scenario, scenario_data
 

@@ -13,8 +13,9 @@ import pandas as pd
 import pytest
 import tomli_w
 
-from experiments.calibration.backtest import FITS, backtest, band, crps, observable, score_months, summarise
-from experiments.calibration.fit import CalibrationSpec
+from experiments.calibration.backtest import FITS, backtest
+from experiments.calibration.forecast_scores import band, crps, observable, score_months, summarise
+from experiments.calibration.spec import CalibrationSpec
 from experiments.cli import main
 from experiments.sweep.spec import Factor
 

@@ -30,19 +30,12 @@ import numpy as np
 import pytest
 from synthetic_reports import FIXTURE, HEADER, PATHS, RANGES, TRUTH, synthetic_reports
 
-from experiments.calibration.fit import (
-    CalibrationSpec,
-    calibrate,
-    calibrated_scenario_text,
-    mean_absolute_errors,
-    month_days,
-    monthly_counts,
-    objective_for,
-    observed_shares,
-    replay_data,
-    validate,
-    validation_figure,
-)
+from experiments.calibration.loss import objective_for
+from experiments.calibration.point_fit import calibrate, calibrated_scenario_text
+from experiments.calibration.replay import replay_data
+from experiments.calibration.shares import mean_absolute_errors, month_days, monthly_counts, observed_shares
+from experiments.calibration.spec import CalibrationSpec
+from experiments.calibration.validation import validate, validation_figure
 from experiments.cli import main
 from experiments.sweep.design import replication_seed
 from experiments.sweep.spec import Factor

@@ -86,18 +86,19 @@ def test_scenarios_command_lists_builtins(name, capsys):
 
 def test_a_bug_keeps_its_traceback_while_a_bad_input_gets_one_line(monkeypatch, capsys):
     import experiments.cli as cli
+    from experiments.cli import explore
     from model.errors import InputError
 
     def bug(args):
         raise ValueError("an internal mistake, not the user's")
 
-    monkeypatch.setattr(cli, "_scenarios", bug)
+    monkeypatch.setattr(explore, "scenarios_command", bug)
     with pytest.raises(ValueError, match="internal mistake"):
         cli.main(["scenarios"])
 
     def bad_input(args):
         raise InputError("--days -1: give 0 or more")
 
-    monkeypatch.setattr(cli, "_scenarios", bad_input)
+    monkeypatch.setattr(explore, "scenarios_command", bad_input)
     assert cli.main(["scenarios"]) == 2
     assert capsys.readouterr().err.strip() == "attrition: error: --days -1: give 0 or more"

@@ -13,7 +13,8 @@ import pandas as pd
 import pytest
 import tomli_w
 
-from experiments.calibration.forecast import attacker_rates, forecast
+from experiments.calibration.attacker_rates import attacker_rates
+from experiments.calibration.forecast import forecast
 from experiments.cli import main
 from model import AirCampaign, ScenarioError, build_scenario
 from model.observed import ObservedAttacks
@@ -173,7 +174,7 @@ def test_forecast_starts_at_the_origin_and_counts_from_it(scenario_file):
 
 
 def test_example_policy_is_a_valid_overlay_on_the_calibrated_scenario():
-    from experiments.calibration.forecast import apply_policy, read_policy
+    from experiments.calibration.policy_overlays import apply_policy, read_policy
     from model import scenario_data
 
     path = Path(__file__).resolve().parents[1] / "experiments" / "policies" / "us-pac3-pause-90.toml"

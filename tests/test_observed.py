@@ -17,17 +17,8 @@ import pandas as pd
 import pytest
 import tomli_w
 
-from model.observed import (
-    CLASSES,
-    FAMILIES,
-    ObservationError,
-    WeaponMapping,
-    class_of,
-    load_observed,
-    parse_period,
-    read_mapping,
-    replay_problems,
-)
+from model.observed import load_observed, parse_period, replay_problems
+from model.weapon_mapping import CLASSES, FAMILIES, ObservationError, WeaponMapping, class_of, read_mapping
 
 FIXTURE = Path(__file__).parent / "fixtures" / "attacks_small.csv"
 REAL = Path(os.environ.get("ATTRITION_ATTACK_DATA") or Path(__file__).resolve().parents[2] / "shared" / "data"

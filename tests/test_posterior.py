@@ -14,8 +14,9 @@ import pandas as pd
 import pytest
 from synthetic_reports import FIXTURE, PATHS, RANGES, TRUTH, synthetic_reports
 
-from experiments.calibration.fit import CalibrationSpec, validate
 from experiments.calibration.posterior import FitError, fit_posterior
+from experiments.calibration.spec import CalibrationSpec
+from experiments.calibration.validation import validate
 from experiments.cli import main
 from experiments.sweep.ensemble import Ensemble, EnsembleError, read_ensemble, scenario_ensemble, systematic_resample
 from experiments.sweep.spec import Factor
@@ -143,7 +144,7 @@ def test_a_marginalised_parameter_is_drawn_from_its_prior_and_kept_with_the_part
 @pytest.mark.parametrize(("names", "problem"), [(["pac3_kill"], "no such parameter"),
                                                 (list(PATHS), "leaves no parameter to infer")])
 def test_marginalising_an_unknown_or_every_parameter_is_refused(tmp_path, names, problem):
-    from experiments.calibration.fit import load_calibration_spec
+    from experiments.calibration.spec import load_calibration_spec
     from experiments.sweep.spec import SpecError
 
     lines = ['name = "m"', 'scenario = "historical-2025"', "[abc]", f"marginalise = {names!r}".replace("'", '"')]
@@ -272,9 +273,9 @@ def test_recovery_fits_synthetic_data_from_known_values_and_counts_coverage(synt
 
 
 def test_a_fit_interrupted_in_a_generation_resumes_to_the_same_posterior(synthetic, fitted, tmp_path, monkeypatch):
-    import experiments.calibration.posterior as posterior
+    import experiments.calibration.sampler as sampler
 
-    real, calls = posterior.simulate_candidates, []
+    real, calls = sampler.simulate_candidates, []
 
     def interrupted(blob, seeds):
         calls.append(len(seeds))
@@ -282,11 +283,11 @@ def test_a_fit_interrupted_in_a_generation_resumes_to_the_same_posterior(synthet
             raise KeyboardInterrupt
         return real(blob, seeds)
 
-    monkeypatch.setattr(posterior, "simulate_candidates", interrupted)
+    monkeypatch.setattr(sampler, "simulate_candidates", interrupted)
     out = tmp_path / "interrupted"
     with pytest.raises(KeyboardInterrupt):
         fit_posterior(synthetic["data"], PERIOD, _spec(synthetic["base"]), out=out, workers=1, progress=False)
-    monkeypatch.setattr(posterior, "simulate_candidates", real)
+    monkeypatch.setattr(sampler, "simulate_candidates", real)
     resumed = fit_posterior(synthetic["data"], PERIOD, _spec(synthetic["base"]), out=out, workers=1,
                             progress=False)
     pd.testing.assert_frame_equal(resumed.particles, fitted.particles)

@@ -18,8 +18,11 @@ import numpy as np
 import pandas as pd
 from tqdm.auto import tqdm
 
-from experiments.calibration.fit import CalibrationSpec, load_calibration_spec, objective_for
-from experiments.calibration.posterior import LEFT_ABOVE, ShareSimulator, fit_posterior, to_unbounded
+from experiments.calibration.abc_model import ShareSimulator, to_unbounded
+from experiments.calibration.loss import objective_for
+from experiments.calibration.particles import LEFT_ABOVE
+from experiments.calibration.posterior import fit_posterior
+from experiments.calibration.spec import CalibrationSpec, load_calibration_spec
 from model.errors import InputError
 
 

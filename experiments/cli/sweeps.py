@@ -1,0 +1,71 @@
+"""`attrition sweep`, `attrition report` and `attrition headline`: many seeded runs, and the reports of them."""
+
+from pathlib import Path
+
+
+def sweep_command(args) -> int:
+    """Run (or resume) a sweep spec into its results folder; the spec's report answers are checked first."""
+    from experiments.reporting.answers import check_answers
+    from experiments.sweep.runner import run_sweep
+    from experiments.sweep.spec import load_spec
+
+    spec = load_spec(args.spec)  # read once: checked here, run below
+    check_answers(spec)
+    result = run_sweep(spec, args.out, workers=args.workers, scheduler=args.scheduler, shard=args.shard)
+    print(f"{args.out}: computed {result.computed} runs, reused {result.reused}, failed {result.failed} "
+          f"({result.seconds:.1f} s)")
+    if result.failed:
+        print(f"failures are in {args.out}/failures/ (run id, parameters, seed, error, traceback)")
+    return 0
+
+
+def report_command(args) -> int:
+    """Write the report of a results folder."""
+    from experiments.reporting.report import build_report
+
+    paths = build_report(args.results, args.out)
+    print(f"wrote {paths['html']} (self-contained) and {paths['markdown']} (figures in "
+          f"{paths['markdown'].parent / 'figures'})")
+    return 0
+
+
+def headline_command(args) -> int:
+    """Run the headline sweeps, each into its folder, then one report of them all."""
+    import time
+
+    from experiments.reporting.answers import check_answers
+    from experiments.reporting.report import build_report, headline
+    from experiments.sweep.runner import run_sweep
+    from experiments.sweep.spec import load_spec
+
+    plan = headline()
+    specs = {name: load_spec(name) for name in plan["specs"]}  # read once: all checked before any runs
+    for spec in specs.values():
+        check_answers(spec)
+    started = time.perf_counter()
+    for name, spec in specs.items():
+        result = run_sweep(spec, Path(args.out) / name, workers=args.workers)
+        print(f"{name}: computed {result.computed} runs, reused {result.reused}, failed {result.failed} "
+              f"({result.seconds:.1f} s)")
+    paths = build_report(args.out, title=plan["title"])
+    print(f"wrote {paths['html']} and {paths['markdown']} ({time.perf_counter() - started:.0f} s in all)")
+    return 0
+
+
+def add_commands(sub) -> None:
+    """The commands' grammar, under the top-level parser's subcommands `sub`."""
+    sweep = sub.add_parser("sweep", help="run a sweep spec over many seeded runs; running it again resumes")
+    sweep.add_argument("spec", help="a built-in sweep spec name or a path to a sweep spec TOML file")
+    sweep.add_argument("--out", required=True, help="results folder, e.g. results/NAME")
+    sweep.add_argument("--workers", type=int, default=None, help="local processes (default: all cores; 1: serial)")
+    sweep.add_argument("--scheduler", default=None, help="a Dask scheduler address, e.g. tcp://HOST:8786")
+    sweep.add_argument("--shard", default=None, help="run only slice I of N (I/N), for batch-job arrays")
+    sweep.set_defaults(handler=sweep_command)
+    report = sub.add_parser("report", help="write the report of a sweep's results folder (or a folder of them)")
+    report.add_argument("results", help="a results folder written by `attrition sweep` or `attrition headline`")
+    report.add_argument("--out", default=None, help="report folder (default: RESULTS/report)")
+    report.set_defaults(handler=report_command)
+    top_line = sub.add_parser("headline", help="run the headline sweeps and write one report answering them")
+    top_line.add_argument("--out", default="results/headline", help="results folder (default results/headline)")
+    top_line.add_argument("--workers", type=int, default=None, help="local processes (default: all cores)")
+    top_line.set_defaults(handler=headline_command)
