@@ -264,7 +264,7 @@ class Attacker(Agent):
         if params.strategy == "stockpile_and_salvo":
             self._routine_mean[self._swarm_classes] = 0.0  # drones and decoys wait for the salvo
         names = self.class_names
-        self._missiles = np.array([t.ballistic or (t.family or n) == "cruise" for n, t in threats.items()])
+        self._missiles = np.isin(names, self.model.config.catalog.missile_classes())  # the catalog says which
         self._decoy = np.array([t.mimics is not None for t in threats.values()])
         self._drone = np.array([any(t.mimics == n for t in threats.values()) for n in names])
         window = params.adaptation.window_days if params.adaptation else 1

@@ -1,25 +1,35 @@
-"""Sensitivity indices of an outcome: Sobol or Morris (SALib), on the unit sample the sweep's sampler drew."""
+"""Sensitivity indices of an outcome: Sobol or Morris (SALib), on the unit sample the sweep's sampler drew.
+
+The unit sample is the one the results folder's manifest keeps (`SweepLayout.unit_sample`), never drawn again.
+"""
 
 import pandas as pd
 
 from experiments.analysis.statistics import AnalysisError, _require
-from experiments.sweep.sampling import unit_sample
+from experiments.sweep.layout import SweepLayout
 
 
-def sensitivity(runs: pd.DataFrame, spec, outcome: str) -> pd.DataFrame:
+def sensitivity(runs: pd.DataFrame, spec, outcome: str, layout: SweepLayout | None = None) -> pd.DataFrame:
     """Sobol (first and total order) or Morris (mu*, sigma) indices of `outcome`, one row per factor.
 
     `spec` is the sweep's `SweepSpec` (its design must be `sobol` or
-    `morris`); each design point's outcome is its mean over replications,
-    which is what the sampler's design expects.
+    `morris`; its seed and Morris levels go to SALib's analysers); `layout`
+    the results folder's (`SweepResult.layout`), whose unit sample the
+    sampler drew. Without it the layout is the one the spec's sweep writes.
+    Each design point's outcome is its mean over replications, which is
+    what the sampler's design expects.
     """
     _require(runs, [outcome])
     kind = spec.design.kind
     if kind not in ("sobol", "morris"):
         raise AnalysisError(f"sensitivity indices need a sobol or morris design; this sweep's is {kind}")
-    names = [f.name for f in spec.factors]
+    layout = layout or SweepLayout.from_spec(spec)
+    if layout.unit_sample is None:
+        raise AnalysisError("the results folder's manifest keeps no unit sample (it predates the layout); "
+                            "run the sweep's command again to add it")
+    names = layout.names
     means = runs.groupby("point")[outcome].mean()
-    unit = unit_sample(spec)
+    unit = layout.unit()
     if len(means) != len(unit) or means.isna().any():
         raise AnalysisError(f"sensitivity needs every design point: {len(means)} of {len(unit)} have "
                             f"a value of {outcome}; finish the sweep (run the same command again)")
