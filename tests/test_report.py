@@ -35,7 +35,7 @@ REPLICATIONS = 3
 SOBOL_SAMPLES = 8
 PNG = b"\x89PNG\r\n\x1a\n"
 
-TITLES = {  # the section each answer writes (experiments/reporting/answers.py)
+TITLES = {  # the section each answer writes (experiments/reporting/answers/)
     "pause_cost": "Aid pause: how long the stock lasts, and what each extra week costs",
     "doctrine_cost": "Doctrine: Patriot at drones, and shots per ballistic missile",
     "layer_value": "Layered defence: what each cheap layer buys, per dollar",
