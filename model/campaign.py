@@ -22,8 +22,7 @@ from model.ledger import Ledger
 from model.observed import decoy_class, load_observed
 from model.outcomes import summarise
 from model.scenario import Scenario
-from model.scheduling import schedule_timeline
-from model.timeline import IntelPause, NewBattery, Procurement, ScheduledAction
+from model.timeline import ScheduledAction, schedule_timeline
 
 LOGISTICS_BOOKS = ("dispatched", "delivered", "in_transit", "held")
 """Supplier books kept per day, theatre totals by interceptor type."""
@@ -74,7 +73,7 @@ class AirCampaign(Model):
         self._open_ledger()
         self.timeline: list[ScheduledAction] = []
         self._before_start: list[ScheduledAction] = []
-        self._warning_losses: list[IntelPause] = []
+        self._warning_losses: list = []  # the intelligence pauses in force
         schedule_timeline(self)
         if scenario.relocation is not None:
             every = scenario.relocation.every_days
@@ -157,8 +156,7 @@ class AirCampaign(Model):
 
     def _build_air_defence(self) -> None:
         placements = list(self.config.batteries)
-        arriving = [e for e in self.config.timeline if isinstance(e, NewBattery)]
-        arriving += [b for e in self.config.timeline if isinstance(e, Procurement) for b in e.batteries]
+        arriving = [b for event in self.config.timeline for b in event.arriving()]
         order = np.argsort(-self.site_values[self.route_site], kind="stable")
         self.air_defence = AirDefence(self.config.catalog, len(placements) + len(arriving),
                                       self.route_origin, self.route_target, order, self.route_site,
@@ -348,12 +346,12 @@ class AirCampaign(Model):
             if recent[home] < recent[target]:
                 battery.start_move(cell, rule.move_days)
 
-    def lose_warning(self, event: IntelPause) -> None:
+    def lose_warning(self, event) -> None:
         """Intelligence sharing stops: less warning, so lower kill probabilities and fewer fire channels."""
         self._warning_losses.append(event)
         self._apply_warning()
 
-    def regain_warning(self, event: IntelPause) -> None:
+    def regain_warning(self, event) -> None:
         """Intelligence sharing resumes (one pause ends; others may still be in force)."""
         self._warning_losses.remove(event)
         self._apply_warning()
@@ -363,7 +361,7 @@ class AirCampaign(Model):
         channels = float(np.prod([e.channel_factor for e in self._warning_losses]))
         self.air_defence.set_warning(kill, channels)
 
-    def deploy_battery(self, row: int, event: NewBattery) -> None:
+    def deploy_battery(self, row: int, event) -> None:
         """A battery from the timeline arrives: it joins the fight with its magazine."""
         self._field_battery(row, event, f"{event.type}-new-{row + 1}")
         self._update_routes()
