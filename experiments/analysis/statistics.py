@@ -112,11 +112,11 @@ def outcome_table(runs: pd.DataFrame, outcome: str, by: list[str] | None = None,
 
 def pair_keys(runs: pd.DataFrame, factor: str, factors: list[str] | None) -> list[str]:
     """The columns that pair runs for `factor`: the replication and every other factor."""
-    others = [f for f in (factors if factors is not None else layout_of(runs).names) if f != factor]
+    others = [f for f in (factors if factors is not None else carried_layout(runs).names) if f != factor]
     return ["replication", *others]
 
 
-def layout_of(runs: pd.DataFrame) -> SweepLayout:
+def carried_layout(runs: pd.DataFrame) -> SweepLayout:
     """The layout a sweep's runs table carries from its results folder's manifest (`SweepResult.runs`)."""
     layout = SweepLayout.of(runs)
     if layout is None:

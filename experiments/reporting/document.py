@@ -151,8 +151,6 @@ def write_report(title: str, intro: list[str], sections: list[Section], out: Pat
         md += [f"## {section.title}", ""]
         page.append(f"<h2>{html.escape(section.title)}</h2>")
         for block in section.blocks:
-            name = f"{section.figures}-{block.name}" if isinstance(block, Plot) and section.figures else \
-                getattr(block, "name", "")
             if isinstance(block, Text):
                 md += [block.text, ""]
                 page.append(f"<p>{_html_text(block.text)}</p>")
@@ -163,6 +161,7 @@ def write_report(title: str, intro: list[str], sections: list[Section], out: Pat
                 caption = f"<caption>{_html_text(block.caption)}</caption>" if block.caption else ""
                 page.append(_html_table(block.frame).replace("<table>", f"<table>{caption}", 1))
             elif isinstance(block, Plot):
+                name = f"{section.figures}-{block.name}" if section.figures else block.name
                 png = io.BytesIO()
                 block.figure.savefig(png, format="png", dpi=110)
                 (figures / f"{name}.png").write_bytes(png.getvalue())

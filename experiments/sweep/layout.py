@@ -68,10 +68,6 @@ class FactorColumn:
                     return value
         return cell
 
-    def cell(self, value):
-        """The cell a value is stored as."""
-        return cell_value(value)
-
     def to_dict(self) -> dict:
         """As the manifest keeps it."""
         return {"name": self.name, "kind": self.kind, "paths": list(self.paths), "encoded": self.encoded,
@@ -116,10 +112,6 @@ class SweepLayout:
             if factor.name == name:
                 return factor
         raise KeyError(f"no factor {name}; the factors are {', '.join(self.names)}")
-
-    def __contains__(self, name: str) -> bool:
-        """Whether `name` is a factor column."""
-        return name in self.names
 
     def decode(self, cell, name: str | None = None):
         """The value a cell stands for: in factor `name`'s column, or in whichever factor stores it."""
