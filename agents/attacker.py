@@ -173,7 +173,7 @@ class Attacker(Agent):
         mix = _vector(params.salvo.swarm_mix, names)
         self._swarm_mix = mix / mix.sum()  # validated to sum to 1 within 1e-6; numpy wants 1e-12
         self._swarm_classes = mix > 0
-        self._missiles = np.array([t.ballistic or (t.family or n) == "cruise" for n, t in threats.items()])
+        self._missiles = np.isin(names, self.model.config.catalog.missile_classes())  # the catalog says which
         self._decoy = np.array([t.mimics is not None for t in threats.values()])
         self._drone = np.array([any(t.mimics == n for t in threats.values()) for n in names])
         masks = {"missiles": self._missiles, "decoy": self._decoy, "drone": self._drone, "swarm": self._swarm_classes}

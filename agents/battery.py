@@ -96,6 +96,8 @@ class BatteryType(Params):
     magazine: dict[str, NonNegativeInt] = Field(default_factory=dict)
     ew_share: dict[str, Probability] = Field(default_factory=dict)
     doctrine: str | None = None
+    cheap: bool = Field(False, description="A cheap layer (guns, mobile fire groups, interceptor drones, EW): "
+                                           "one whose value per dollar is weighed against the expensive rounds.")
 
     def problems(self, path: str) -> list[tuple[str, object, str]]:
         """Checks across fields, each reported at its own key: (key path, value, what is wrong)."""

@@ -22,11 +22,14 @@ class Family(Params):
     """A family of threat classes (`cruise`: Kh-101, Kalibr, ...), named by its members' `family`.
 
     `default` is the class a family name stands for in a table of counts: the
-    family's unspecified member (see `model/families.py`).
+    family's unspecified member (see `model/families.py`). `missile`: its
+    classes are missiles, which the attacker's adaptation shares out among
+    themselves (drones and decoys are not).
     """
 
     default: str
     description: str = ""
+    missile: bool = Field(False, description="Its classes are missiles (a ballistic class always is).")
 
 
 class Catalog(Params):
@@ -37,6 +40,23 @@ class Catalog(Params):
     interceptors: dict[str, InterceptorType]
     battery_types: dict[str, BatteryType]
     doctrines: dict[str, Doctrine]
+
+    def ballistic_classes(self) -> list[str]:
+        """The threat classes marked `ballistic` (met only in their terminal phase), in catalog order."""
+        return [name for name, threat in self.threats.items() if threat.ballistic]
+
+    def missile_classes(self) -> list[str]:
+        """The threat classes that are missiles: ballistic ones, and those of a family marked `missile`."""
+        missile = {name for name, family in self.families.items() if family.missile}
+        return [name for name, threat in self.threats.items() if threat.ballistic or threat.family in missile]
+
+    def ballistic_capable(self) -> list[str]:
+        """The interceptor types marked `ballistic_capable` (the ones a reserve keeps back), in catalog order."""
+        return [name for name, kind in self.interceptors.items() if kind.ballistic_capable]
+
+    def cheap_layers(self) -> list[str]:
+        """The battery types marked `cheap`: the layers whose worth per dollar the layered-defence answer weighs."""
+        return [name for name, btype in self.battery_types.items() if btype.cheap]
 
 
 class GridParams(Params):

@@ -14,6 +14,7 @@ from scipy import stats
 from experiments import analysis
 from experiments.analysis import AnalysisError
 from experiments.sweep.design import unit_sample
+from experiments.sweep.layout import FactorColumn, SweepLayout
 from experiments.sweep.spec import parse_spec
 
 QS = (0.05, 0.25, 0.5, 0.75, 0.95)
@@ -21,14 +22,18 @@ Q_NAMES = ["q05", "q25", "q50", "q75", "q95"]
 
 
 def runs_table(rows: list[dict], factors: list[str], outcomes: list[str]) -> pd.DataFrame:
-    """A sweep's runs table: run_id, point, replication, seed, the factors, days, the outcomes (in that order)."""
+    """A sweep's runs table: run_id, point, replication, seed, the factors, days, the outcomes (in that order).
+
+    Like one read from a results folder, it carries its layout (which columns are factors).
+    """
     table = pd.DataFrame(rows)
     points = {key: k for k, key in enumerate(dict.fromkeys(map(tuple, table[factors].to_numpy().tolist())))}
     table["point"] = [points[tuple(v)] for v in table[factors].to_numpy().tolist()]
     table["run_id"] = [f"p{p:06d}-r{r:05d}" for p, r in zip(table.point, table.replication, strict=True)]
     table["seed"] = 1000 + table.replication
     table["days"] = 30
-    return table[["run_id", "point", "replication", "seed", *factors, "days", *outcomes]]
+    return SweepLayout([FactorColumn(name) for name in factors]).attach(
+        table[["run_id", "point", "replication", "seed", *factors, "days", *outcomes]])
 
 
 def shuffled(table: pd.DataFrame, seed: int = 0) -> pd.DataFrame:
@@ -242,7 +247,7 @@ def test_paired_differences_unknown_numeric_baseline_is_an_error(paired_runs):
 
 
 def test_paired_differences_with_named_factors_on_a_plain_table(paired_runs):
-    plain = paired_runs[["replication", "policy", "env", "leaked"]]
+    plain = pd.DataFrame(paired_runs[["replication", "policy", "env", "leaked"]].to_dict("list"))  # no layout
     with pytest.raises(AnalysisError, match="factors="):
         analysis.paired_differences(plain, "leaked", "policy")
     table = analysis.paired_differences(plain, "leaked", "policy", baseline=1, factors=["policy", "env"])

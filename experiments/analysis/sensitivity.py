@@ -1,9 +1,13 @@
-"""Sensitivity indices of an outcome, by the SALib analyser the sweep's sampler names, on the unit sample it drew."""
+"""Sensitivity indices of an outcome, by the SALib analyser the sweep's sampler names, on the unit sample it drew.
+
+The unit sample is the one the results folder's manifest keeps (`SweepLayout.unit_sample`), never drawn again.
+"""
 
 import pandas as pd
 
 from experiments.analysis.statistics import AnalysisError, _require
-from experiments.sweep.sampling import SAMPLERS, unit_sample
+from experiments.sweep.layout import SweepLayout
+from experiments.sweep.sampling import SAMPLERS
 
 
 def _sobol(problem: dict, unit, y, spec) -> pd.DataFrame:
@@ -30,12 +34,15 @@ ANALYSERS = {"sobol": _sobol, "morris": _morris}
 """SALib analysers by the name a sampler's `analyser` gives."""
 
 
-def sensitivity(runs: pd.DataFrame, spec, outcome: str) -> pd.DataFrame:
+def sensitivity(runs: pd.DataFrame, spec, outcome: str, layout: SweepLayout | None = None) -> pd.DataFrame:
     """Sensitivity indices of `outcome`, one row per factor: Sobol (S1, ST) or Morris (mu*, sigma).
 
     `spec` is the sweep's `SweepSpec` (its sampler must name an analyser:
-    `sobol` or `morris`); each design point's outcome is its mean over
-    replications, which is what the sampler's design expects.
+    `sobol` or `morris`; its seed and Morris levels go to SALib); `layout` the
+    results folder's (`SweepResult.layout`), whose unit sample the sampler
+    drew. Without it the layout is the one the spec's sweep writes. Each
+    design point's outcome is its mean over replications, which is what the
+    sampler's design expects.
     """
     _require(runs, [outcome])
     kind = spec.design.kind
@@ -43,9 +50,13 @@ def sensitivity(runs: pd.DataFrame, spec, outcome: str) -> pd.DataFrame:
     if analyser is None:
         able = " or ".join(k for k, sampler in SAMPLERS.items() if sampler.analyser is not None)
         raise AnalysisError(f"sensitivity indices need a {able} design; this sweep's is {kind}")
-    names = [f.name for f in spec.factors]
+    layout = layout or SweepLayout.from_spec(spec)
+    if layout.unit_sample is None:
+        raise AnalysisError("the results folder's manifest keeps no unit sample (it predates the layout); "
+                            "run the sweep's command again to add it")
+    names = layout.names
     means = runs.groupby("point")[outcome].mean()
-    unit = unit_sample(spec)
+    unit = layout.unit()
     if len(means) != len(unit) or means.isna().any():
         raise AnalysisError(f"sensitivity needs every design point: {len(means)} of {len(unit)} have "
                             f"a value of {outcome}; finish the sweep (run the same command again)")

@@ -17,11 +17,11 @@
   live beside this module.
 """
 
-import json
-
 import numpy as np
 import pandas as pd
 from scipy import stats
+
+from experiments.sweep.layout import SweepLayout, cell_value
 
 CONFIDENCE = 0.95
 QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
@@ -112,26 +112,27 @@ def outcome_table(runs: pd.DataFrame, outcome: str, by: list[str] | None = None,
 
 def pair_keys(runs: pd.DataFrame, factor: str, factors: list[str] | None) -> list[str]:
     """The columns that pair runs for `factor`: the replication and every other factor."""
-    others = [f for f in (factors if factors is not None else _factor_columns(runs)) if f != factor]
+    others = [f for f in (factors if factors is not None else carried_layout(runs).names) if f != factor]
     return ["replication", *others]
 
 
-def _factor_columns(runs: pd.DataFrame) -> list[str]:
-    """The factor columns of a sweep's runs table: between `seed` and `days`, the summary's first column."""
-    columns = list(runs.columns)
-    if "seed" not in columns or "days" not in columns:
-        raise AnalysisError("this table is not a sweep's runs table; name its factors with factors=[...]")
-    return columns[columns.index("seed") + 1:columns.index("days")]
+def carried_layout(runs: pd.DataFrame) -> SweepLayout:
+    """The layout a sweep's runs table carries from its results folder's manifest (`SweepResult.runs`)."""
+    layout = SweepLayout.of(runs)
+    if layout is None:
+        raise AnalysisError("this table carries no sweep layout (it was not read from a results folder); "
+                            "name its factors with factors=[...]")
+    return layout
 
 
 def level_of(runs: pd.DataFrame, factor: str, value):
     """The level of `factor` in a runs table that a spec's value stands for.
 
-    Lists and tables are stored as JSON text, and dates may come back as text
+    Lists and tables are stored as JSON text (`cell_value`), and dates may come back as text
     or timestamps; this finds the stored level that is the same value.
     """
     _require(runs, [factor])
-    wanted = json.dumps(value, default=str) if isinstance(value, list | dict) else value
+    wanted = cell_value(value)
     for level in pd.unique(runs[factor]).tolist():
         if level == wanted or str(level) == str(wanted) or (
                 isinstance(level, pd.Timestamp) and str(level.date()) == str(wanted)):
@@ -144,8 +145,9 @@ def paired_differences(runs: pd.DataFrame, outcome: str, factor: str, baseline=N
     """Each level of `factor` against `baseline`, as run-by-run differences under common random numbers.
 
     Runs are paired when they share the replication and every other factor's
-    value (`factors`: all factors of the sweep, by default read off the runs
-    table). The default baseline is the lowest level. Each row: the level, the baseline, and `describe` of
+    value (`factors`: all factors of the sweep, by default those of the layout
+    the runs table carries from its manifest). The default baseline is the
+    lowest level. Each row: the level, the baseline, and `describe` of
     `outcome(level) - outcome(baseline)` over the pairs.
     """
     keys = pair_keys(runs, factor, factors)

@@ -3,6 +3,6 @@
 document.py   sections, tables and figures, written as HTML and Markdown
 figures.py    a single run's figures
 plots.py      a sweep's figures (fans, heat maps, paired differences, sensitivity, PRIM boxes)
-answers.py    the questions a spec's `[report] answers` names, answered in words with numbers
+answers/      the questions a spec's `[report] answers` names, answered in words with numbers
 report.py     `attrition report` and `attrition headline`
 """

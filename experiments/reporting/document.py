@@ -47,6 +47,9 @@ class Section:
 
     title: str
     blocks: list = field(default_factory=list)
+    figures: str = ""
+    """What its figure files are named under (`<figures>-<plot name>.png`): a sweep's folder, so that the
+    figures of two sweeps in one report never collide. Empty: the plot's name alone."""
 
     def add(self, *blocks) -> "Section":
         """Append blocks; returns the section."""
@@ -158,14 +161,15 @@ def write_report(title: str, intro: list[str], sections: list[Section], out: Pat
                 caption = f"<caption>{_html_text(block.caption)}</caption>" if block.caption else ""
                 page.append(_html_table(block.frame).replace("<table>", f"<table>{caption}", 1))
             elif isinstance(block, Plot):
+                name = f"{section.figures}-{block.name}" if section.figures else block.name
                 png = io.BytesIO()
                 block.figure.savefig(png, format="png", dpi=110)
-                (figures / f"{block.name}.png").write_bytes(png.getvalue())
-                md += [f"![{block.caption or block.name}](figures/{block.name}.png)", ""]
+                (figures / f"{name}.png").write_bytes(png.getvalue())
+                md += [f"![{block.caption or name}](figures/{name}.png)", ""]
                 if block.caption:
                     md += [f"*{block.caption}*", ""]
                 encoded = base64.b64encode(png.getvalue()).decode()
-                page.append(f'<figure><img alt="{html.escape(block.name)}" src="data:image/png;base64,{encoded}">'
+                page.append(f'<figure><img alt="{html.escape(name)}" src="data:image/png;base64,{encoded}">'
                             f"<figcaption>{_html_text(block.caption)}</figcaption></figure>")
     paths = {"markdown": out / "report.md", "html": out / "report.html"}
     paths["markdown"].write_text("\n".join(md))

@@ -122,16 +122,16 @@ def _general_figures(result: SweepResult, spec) -> Section:
     outcome = next((o for o in spec.report.outcomes if o in runs.columns), None)
     daily = result.daily()
     if any(c.startswith("stock_") for c in daily.columns):
-        section.add(Plot(f"{spec.name}-stock", plots.stock_fan(daily), "Stock across all runs of the sweep."))
+        section.add(Plot("stock", plots.stock_fan(daily), "Stock across all runs of the sweep."))
     if any(c.startswith("leaked_") for c in daily.columns):
-        section.add(Plot(f"{spec.name}-leakers", plots.leakers_over_time(daily)))
+        section.add(Plot("leakers", plots.leakers_over_time(daily)))
     factors = result.factors
     if outcome and spec.design.sampler.grid and len(factors) >= 2:
-        section.add(Plot(f"{spec.name}-heatmap", plots.heatmap(
+        section.add(Plot("heatmap", plots.heatmap(
             analysis.outcome_table(runs, outcome, factors[:2]), factors[0], factors[1], outcome=outcome)))
     if outcome and spec.design.sampler.analyser is not None:
-        indices = analysis.sensitivity(runs, spec, outcome)
-        section.add(Plot(f"{spec.name}-sensitivity", plots.sensitivity_plot(indices, outcome)))
+        indices = analysis.sensitivity(runs, spec, outcome, result.layout)
+        section.add(Plot("sensitivity", plots.sensitivity_plot(indices, outcome)))
     levers = [f for f in spec.factors if f.kind == "lever" and f.values]
     if outcome and levers and spec.design.sampler.grid:
         diffs = pd.concat([analysis.paired_differences(runs, outcome, f.name,
@@ -139,7 +139,7 @@ def _general_figures(result: SweepResult, spec) -> Section:
                            for f in levers])
         diffs["level"] = diffs["level"].map(str)
         diffs["baseline"] = diffs["baseline"].map(str)
-        section.add(Plot(f"{spec.name}-levers", plots.paired_differences_plot(diffs, outcome)))
+        section.add(Plot("levers", plots.paired_differences_plot(diffs, outcome)))
     return section
 
 
@@ -158,9 +158,7 @@ def sweep_sections(result: SweepResult) -> list[Section]:
     if not spec.report.answers:
         sections.append(_general_figures(result, spec))
     for section in sections:  # figure files of two sweeps never collide: each is named after its folder
-        for block in section.blocks:
-            if isinstance(block, Plot):
-                block.name = f"{result.path.name}-{block.name.removeprefix(f'{spec.name}-')}"
+        section.figures = result.path.name
     return sections
 
 

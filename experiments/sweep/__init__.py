@@ -8,6 +8,7 @@
     worker.py     one run: scenario in, summary and daily table out
     executors.py  serial, local processes or Dask
     storage.py    the results folder
+    layout.py     what the runs table holds, as the manifest states it (imports no model)
     runner.py     `run_sweep` and `open_results`, which tie them together
 
 Nothing here imports analysis or reporting.

@@ -21,6 +21,7 @@ from tqdm.auto import tqdm
 
 from experiments.sweep.design import Run, SweepPlan
 from experiments.sweep.executors import DaskExecutor, ProcessExecutor, SerialExecutor
+from experiments.sweep.layout import SweepLayout
 from experiments.sweep.spec import SpecError, SweepSpec, load_spec
 from experiments.sweep.storage import ResultStore
 from experiments.sweep.worker import Chunk, ChunkResult, simulate
@@ -61,10 +62,15 @@ class SweepResult:
         return self.store.manifest()
 
     @property
+    def layout(self) -> SweepLayout:
+        """What the runs table holds: id and factor columns, factor kinds and decoded values, the unit sample."""
+        return SweepLayout.from_manifest(self.manifest)
+
+    @property
     def runs(self) -> pd.DataFrame:
-        """One row per finished run, sorted by run id."""
+        """One row per finished run, sorted by run id; it carries its layout, so analysis knows its factors."""
         if self._runs is None:
-            self._runs = self.store.read("runs")
+            self._runs = self.layout.attach(self.store.read("runs"))
         return self._runs
 
     @property
@@ -79,7 +85,7 @@ class SweepResult:
     @property
     def factors(self) -> list[str]:
         """Names of the factors, in spec order."""
-        return [f["name"] for f in self.manifest["factors"]]
+        return self.layout.names
 
     def to_ema(self) -> tuple[pd.DataFrame, dict[str, np.ndarray]]:
         """(experiments, outcomes) in the form EMA Workbench's analysis functions take.
@@ -88,9 +94,9 @@ class SweepResult:
         seed of each run; `outcomes` maps each summary metric to an array in the
         same row order.
         """
-        runs = self.runs
-        experiments = runs[[*self.factors, "seed"]].reset_index(drop=True)
-        skip = {"run_id", "point", "replication", "draw", "seed", *self.factors}
+        runs, layout = self.runs, self.layout
+        experiments = runs[[*layout.names, "seed"]].reset_index(drop=True)
+        skip = {*layout.ids, *layout.names}
         outcomes = {c: runs[c].to_numpy() for c in runs.columns
                     if c not in skip and pd.api.types.is_numeric_dtype(runs[c])}
         return experiments, outcomes

@@ -1,7 +1,8 @@
 """A sweep's results folder: manifest, runs, daily tables and failures as Parquet part files.
 
     results/NAME/
-      manifest.json        spec, design, root seed, identity, git commit, versions, platform
+      manifest.json        spec, design, layout of the runs table, root seed, identity, git commit, versions,
+                           platform
       runs/part-*.parquet  one row per finished run: ids, seed, factor values, summary metrics
       daily/part-*.parquet daily rows of the columns the spec keeps, with run_id
       failures/part-*.parquet  run id, parameters, seed, error, traceback
@@ -26,6 +27,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from experiments.sweep.design import SweepPlan
+from experiments.sweep.layout import SweepLayout
 from experiments.sweep.worker import ChunkResult
 
 PACKAGES = ("attrition", "mesa", "numpy", "numba", "pandas", "pyarrow", "scipy", "SALib", "pydantic", "dask",
@@ -92,9 +94,12 @@ class ResultStore:
                 "the spec, its scenario or the package version changed. Use a new --out, or delete the folder.")
 
     def open_for(self, plan: SweepPlan) -> None:
-        """Create the folder and its manifest if new (after `check`)."""
+        """Create the folder and its manifest if new (after `check`); a manifest without a layout gains one."""
         for sub in ("runs", "daily", "failures", "invocations"):
             (self.root / sub).mkdir(parents=True, exist_ok=True)
+        layout = SweepLayout.from_spec(plan.spec, ensemble=plan.ensemble is not None).to_dict()
+        if self.manifest_path.exists() and "layout" not in self.manifest():
+            self._write_manifest({**self.manifest(), "layout": layout})
         if not self.manifest_path.exists():
             manifest = {
                 "identity": plan.identity,
@@ -105,6 +110,7 @@ class ResultStore:
                 "replications": plan.spec.replications,
                 "factors": [f.model_dump(mode="json") for f in plan.spec.factors],
                 "design": json.loads(plan.design.to_json(orient="records", date_format="iso")),
+                "layout": layout,
                 "runs": len(plan.points) * plan.spec.replications,
                 "ensemble": None if plan.ensemble is None else {
                     "file": plan.ensemble.source, "digest": plan.ensemble.digest, "particles": len(plan.ensemble),
@@ -115,7 +121,10 @@ class ResultStore:
                              "cpus": os.cpu_count()},
                 "created": datetime.now(UTC).isoformat(timespec="seconds"),
             }
-            _write_atomic(self.manifest_path, lambda p: p.write_text(json.dumps(manifest, indent=2, default=str)))
+            self._write_manifest(manifest)
+
+    def _write_manifest(self, manifest: dict) -> None:
+        _write_atomic(self.manifest_path, lambda p: p.write_text(json.dumps(manifest, indent=2, default=str)))
 
     def _parts(self, sub: str) -> list[Path]:
         folder = self.root / sub

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from experiments.sweep.design import Run, with_values
+from experiments.sweep.layout import cell_value
 from model import AirCampaign, Scenario, build_scenario
 
 
@@ -74,11 +75,6 @@ def _scenario(chunk: Chunk, run: Run) -> Scenario:
     return _SCENARIOS[key]
 
 
-def _cell(value):
-    """A factor value as a table cell: lists and tables as JSON text."""
-    return json.dumps(value, default=str) if isinstance(value, list | dict) else value
-
-
 def run_chunk(chunk: Chunk) -> ChunkResult:
     """Run every run of a chunk; a run that raises is recorded with its traceback."""
     start = time.perf_counter()
@@ -94,7 +90,7 @@ def run_chunk(chunk: Chunk) -> ChunkResult:
             failures.append({**ids, "parameters": json.dumps(run.values, default=str),
                              "error": f"{type(error).__name__}: {error}", "traceback": traceback.format_exc()})
             continue
-        rows.append({**ids, **{k: _cell(v) for k, v in run.values.items()}, **summary})
+        rows.append({**ids, **{k: cell_value(v) for k, v in run.values.items()}, **summary})
         if daily is not None:
             daily.insert(0, "run_id", run.run_id)
             dailies.append(daily)
