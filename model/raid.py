@@ -18,7 +18,10 @@ the class:
 
 Each battery is bounded by what it can engage in the wave (`capacity`: its
 fire channels over the time the wave passes, see `AirDefence.capacity`), its
-rounds ready on launchers tonight, its stock and its doctrine. Kills are
+rounds ready on launchers tonight, its stock and its doctrine. Only batteries
+whose status is `READY` fire or jam. The kernel reads the defence from one
+record, `DefenceArrays`, and writes the night's outcome into another,
+`RaidOutcome` (`model/raid_records.py`). Kills are
 binomial draws from numba's generator, seeded for the night with a number
 drawn from the run's own `numpy.random.Generator`, so the run's seed fixes
 every night. The cost depends on routes x classes x batteries, never on how many
@@ -42,6 +45,10 @@ Engagement rules, by name:
 import numba
 import numpy as np
 
+from agents import BatteryStatus
+
+_READY = int(BatteryStatus.READY)  # a constant to the compiled code
+
 
 @numba.njit(cache=True)
 def _split_pool(unengaged, n_members, engaged, picked):
@@ -64,15 +71,20 @@ def _split_pool(unengaged, n_members, engaged, picked):
 
 
 @numba.njit(cache=True)
-def _fire(b, r, w, site, terminal_pass, available, raid, left, class_order, is_ballistic, pool_members, shots,
-          look_shoot, preference, kill_probability, effectiveness, ready, stock, reserve, ballistic_capable,
-          shot_down, fired, members, unengaged, picked):
+def _fire(b, r, w, site, terminal_pass, available, raid, defence, left, ready, shot_down, fired, members, unengaged,
+          picked):
     """One battery's fire at the threats `available` to it (by class) on route r, wave w; returns the kills.
 
     `terminal_pass` selects the ballistic classes (one salvo per missile, and
     each missile engaged is taken out of `available`) or the air-breathing ones
     (`available` is a copy of what flies; survivors go on to the next battery).
+    `left` and `ready` are tonight's engagements and launcher rounds left per
+    battery; `members`, `unengaged` and `picked` are scratch for the pools.
     """
+    class_order, is_ballistic, pool_members = defence.class_order, defence.is_ballistic, defence.pool_members
+    shots, look_shoot, preference = defence.shots, defence.look_shoot, defence.preference
+    kill_probability, effectiveness = defence.kill_probability, defence.effectiveness
+    stock, reserve, ballistic_capable = defence.stock, defence.reserve, defence.ballistic_capable
     n_classes = raid.shape[1]
     n_types = stock.shape[1]
     killed = 0
@@ -174,23 +186,26 @@ def wave_capacity(raid, channels, engagement_hours, launches_per_hour, min_hours
 
 
 @numba.njit(cache=True)
-def resolve_raid(raid, layers, terminal, route_order, route_site, active, is_ew, ew_share, capacity, effectiveness,
-                 class_order, shots, look_shoot, reserve, preference, kill_probability, ballistic_capable,
-                 is_ballistic, pool_members, launcher_rounds, stock, seed, damage_per_leaker, guarding, guards,
-                 shot_down, lost_to_ew, leaked, fired, damage):
-    """Resolve one night in place.
+def resolve_raid(raid, seed, defence, outcome):
+    """Resolve one night in place: `raid` against `defence` (a `DefenceArrays`), into `outcome` (a `RaidOutcome`).
 
-    `raid` (R, C, W) is reduced to the threats that got through and `stock`
-    (B, I) loses the rounds fired. `layers` (R, L) lists the batteries each
-    route crosses in order, `terminal` (S, K) the batteries defending each
-    site against ballistic missiles; both padded with -1. `capacity` (B, W) is
-    what each battery can engage in each wave. `pool_members[c]` lists the
-    classes engaged in one pool with class c (itself and its decoys), padded
-    with -1. The outputs are overwritten: `shot_down`, `lost_to_ew` and
-    `leaked` by class (C), `fired` by interceptor type (I), and `damage` by
-    site: the leakers of each route times their class's damage, at the
-    route's target site `route_site[r]`.
+    `raid` (R, C, W) is reduced to the threats that got through and the
+    defence's `stock` (B, I) loses the rounds fired; `seed` seeds the night's
+    draws. `layers` lists the batteries each route crosses in order,
+    `terminal` the batteries defending each site against ballistic missiles;
+    `capacity` is what each battery can engage in each wave. The outcome is
+    overwritten: `shot_down`, `lost_to_ew` and `leaked` by class,
+    `fired` by interceptor type, and `damage` by site: the leakers of each
+    route times their class's damage, at the route's target site.
     """
+    layers, terminal = defence.layers, defence.terminal
+    route_order, route_site = defence.route_order, defence.route_site
+    status, is_ew, ew_share = defence.status, defence.is_ew, defence.ew_share
+    guarding, guards = defence.guarding, defence.guards
+    capacity, launcher_rounds, stock = defence.capacity, defence.launcher_rounds, defence.stock
+    is_ballistic, damage_per_leaker = defence.is_ballistic, defence.damage_per_leaker
+    shot_down, lost_to_ew, leaked = outcome.shot_down, outcome.lost_to_ew, outcome.leaked
+    fired, damage = outcome.fired, outcome.damage
     np.random.seed(seed)
     shot_down[:] = 0
     lost_to_ew[:] = 0
@@ -222,11 +237,10 @@ def resolve_raid(raid, layers, terminal, route_order, route_site, active, is_ew,
                 b = terminal[site, k]
                 if b < 0:
                     break
-                if not active[b] or is_ew[b] or (guarding[b] and not guards[b, site]):
+                if status[b] != _READY or is_ew[b] or (guarding[b] and not guards[b, site]):
                     continue
-                _fire(b, r, w, site, True, available, raid, left, class_order, is_ballistic, pool_members, shots,
-                      look_shoot, preference, kill_probability, effectiveness, ready, stock, reserve,
-                      ballistic_capable, shot_down, fired, members, unengaged, picked)
+                _fire(b, r, w, site, True, available, raid, defence, left, ready, shot_down, fired, members,
+                      unengaged, picked)
         for r in route_order:
             site = route_site[r]
             air = 0
@@ -237,7 +251,7 @@ def resolve_raid(raid, layers, terminal, route_order, route_site, active, is_ew,
                 b = layers[r, layer]
                 if b < 0 or air == 0:
                     break
-                if not active[b] or (guarding[b] and not guards[b, site]):
+                if status[b] != _READY or (guarding[b] and not guards[b, site]):
                     continue
                 if is_ew[b]:
                     for c in range(n_classes):
@@ -250,9 +264,8 @@ def resolve_raid(raid, layers, terminal, route_order, route_site, active, is_ew,
                     continue
                 for c in range(n_classes):
                     available[c] = raid[r, c, w]
-                air -= _fire(b, r, w, site, False, available, raid, left, class_order, is_ballistic, pool_members,
-                             shots, look_shoot, preference, kill_probability, effectiveness, ready, stock, reserve,
-                             ballistic_capable, shot_down, fired, members, unengaged, picked)
+                air -= _fire(b, r, w, site, False, available, raid, defence, left, ready, shot_down, fired,
+                             members, unengaged, picked)
     for r in range(n_routes):
         for c in range(n_classes):
             total = 0

@@ -25,7 +25,7 @@ def test_strikes_destroy_batteries_and_their_rounds_are_accounted_for():
     destroyed = [b for b in campaign.agents_by_type[DefenderBattery] if b.destroyed]
     assert destroyed, "no battery was destroyed with destroy_probability 1"
     for battery in destroyed:
-        assert not campaign.air_defence.active[battery.index] and battery.magazine.sum() == 0
+        assert not campaign.batteries.active[battery.index] and battery.magazine.sum() == 0
         assert battery.type_name in ("patriot", "medium_sam")
     came_in = (campaign.initial_stock + books(daily, types, "dispatched").cumsum(axis=0)
                + books(daily, types, "added_with_batteries").cumsum(axis=0))
@@ -76,7 +76,7 @@ def test_a_destroyed_battery_takes_no_deliveries_and_never_fires_again():
         campaign.step()
     battery = next(b for b in campaign.agents_by_type[DefenderBattery] if b.destroyed)
     campaign.run(30)
-    assert battery.magazine.sum() == 0 and not campaign.air_defence.active[battery.index]
+    assert battery.magazine.sum() == 0 and not campaign.batteries.active[battery.index]
     for interceptor in range(len(campaign.air_defence.interceptor_names)):
         rows, _ = campaign.batteries_firing(interceptor)
         assert battery.index not in rows
