@@ -117,14 +117,10 @@ class Supplier(Agent):
         if not whole.any():
             return
         self._accrued -= whole
-        shipment = Shipment(self, whole.astype(np.int64))
-        self.shipments.add(shipment)
-        self.dispatched += shipment.rounds
-        self.in_transit += shipment.rounds
-        self.model.schedule_event(shipment.land, after=self.params.lead_time_days)
+        self.ship(whole, self.params.lead_time_days)
 
     def ship(self, rounds: np.ndarray, lead_time_days: int) -> None:
-        """Send a one-off lot (a procurement) that lands after `lead_time_days`, like any shipment."""
+        """Send rounds that land after `lead_time_days`: a regular shipment, or a one-off lot (a procurement)."""
         if not rounds.any():
             return
         shipment = Shipment(self, rounds.astype(np.int64))

@@ -382,39 +382,39 @@ def main() -> None:
     if args.skip_batch_run:
         return
 
-    ours = run_phase(f"[3/6] our sweep: {batch:,} runs, summary outputs ...", "sweep", batch, workers)
-    if ours:
-        print(f"  wall time {ours['seconds']:.1f} s, {ours['computed'] / ours['seconds']:.1f} runs/s", flush=True)
-        print(memory_line(ours), flush=True)
-    theirs = run_phase(f"[4/6] Mesa batch_run: {batch:,} runs, summary collected at the end ...",
-                       "batch_run", batch, workers)
-    if theirs:
-        print(f"  wall time {theirs['seconds']:.1f} s, {theirs['runs'] / theirs['seconds']:.1f} runs/s "
-              f"({theirs['rows']:,} rows)", flush=True)
-        print(memory_line(theirs), flush=True)
+    ours = reported_phase(f"[3/6] our sweep: {batch:,} runs, summary outputs ...", "sweep", batch, workers,
+                          lambda r: f"  wall time {r['seconds']:.1f} s, {r['computed'] / r['seconds']:.1f} runs/s")
+    theirs = reported_phase(f"[4/6] Mesa batch_run: {batch:,} runs, summary collected at the end ...",
+                            "batch_run", batch, workers,
+                            lambda r: f"  wall time {r['seconds']:.1f} s, {r['runs'] / r['seconds']:.1f} runs/s "
+                                      f"({r['rows']:,} rows)")
     if ours and theirs:
         speedup = (ours["computed"] / ours["seconds"]) / (theirs["runs"] / theirs["seconds"])
         same = "yes" if ours["fingerprint"] == theirs["fingerprint"] else "NO"
         print(f"  runs/s, ours / batch_run: {speedup:.2f}x (target >= 1.5x); "
               f"same seeds and results in both: {same}", flush=True)
 
-    ours = run_phase(f"[5/6] our sweep: {batch:,} runs, daily tables kept (daily = \"all\") ...",
-                     "sweep-daily", batch, workers)
-    if ours:
-        print(f"  wall time {ours['seconds']:.1f} s; {ours['daily_rows']:,} daily rows kept, in Parquet on disk "
-              f"({ours['disk'] / MIB:,.0f} MiB)", flush=True)
-        print(memory_line(ours), flush=True)
-    theirs = run_phase(f"[6/6] Mesa batch_run: {batch:,} runs, daily columns collected every step ...",
-                       "batch_run-daily", batch, workers)
-    if theirs:
-        print(f"  wall time {theirs['seconds']:.1f} s; {theirs['rows']:,} rows kept, in memory "
-              f"(batch_run's list of dicts)", flush=True)
-        print(memory_line(theirs), flush=True)
+    ours = reported_phase(f"[5/6] our sweep: {batch:,} runs, daily tables kept (daily = \"all\") ...",
+                          "sweep-daily", batch, workers,
+                          lambda r: f"  wall time {r['seconds']:.1f} s; {r['daily_rows']:,} daily rows kept, "
+                                    f"in Parquet on disk ({r['disk'] / MIB:,.0f} MiB)")
+    theirs = reported_phase(f"[6/6] Mesa batch_run: {batch:,} runs, daily columns collected every step ...",
+                            "batch_run-daily", batch, workers,
+                            lambda r: f"  wall time {r['seconds']:.1f} s; {r['rows']:,} rows kept, in memory "
+                                      f"(batch_run's list of dicts)")
     if ours and theirs:
         print(f"  peak memory (RSS sum), ours / batch_run: {ours['peak'] / theirs['peak']:.3f} (target <= 0.100); "
               f"parents' own peaks: {ours['parent_peak'] / theirs['parent_peak']:.3f}; "
               f"PSS sums: {ours['peak_pss'] / theirs['peak_pss']:.3f}", flush=True)
 
+
+def reported_phase(label: str, phase: str, runs: int, workers: int, describe) -> dict | None:
+    """Run one phase and print what `describe` says of its result, then its memory line."""
+    result = run_phase(label, phase, runs, workers)
+    if result:
+        print(describe(result), flush=True)
+        print(memory_line(result), flush=True)
+    return result
 
 if __name__ == "__main__":
     main()

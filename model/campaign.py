@@ -24,8 +24,7 @@ from model.outcomes import summarise
 from model.relocation import Relocation
 from model.replay import replayed_nights
 from model.scenario import Scenario
-from model.scheduling import schedule_timeline
-from model.timeline import IntelPause, NewBattery, Procurement, ScheduledAction
+from model.timeline import ScheduledAction, schedule_timeline
 
 
 class AirCampaign(Model):
@@ -62,7 +61,7 @@ class AirCampaign(Model):
         self.ledger = self.books.ledger
         self.timeline: list[ScheduledAction] = []
         self._before_start: list[ScheduledAction] = []
-        self._warning_losses: list[IntelPause] = []
+        self._warning_losses: list = []  # the intelligence pauses in force
         schedule_timeline(self)
         self.relocation = Relocation(self, scenario.relocation) if scenario.relocation is not None else None
 
@@ -116,8 +115,7 @@ class AirCampaign(Model):
 
     def _build_air_defence(self) -> None:
         placements = list(self.config.batteries)
-        arriving = [e for e in self.config.timeline if isinstance(e, NewBattery)]
-        arriving += [b for e in self.config.timeline if isinstance(e, Procurement) for b in e.batteries]
+        arriving = [b for event in self.config.timeline for b in event.arriving()]
         order = np.argsort(-self.site_values[self.route_site], kind="stable")
         self.air_defence = AirDefence(self.config.catalog, len(placements) + len(arriving),
                                       self.route_origin, self.route_target, order, self.route_site,
@@ -214,12 +212,12 @@ class AirCampaign(Model):
         for supplier in self.suppliers.values():  # rounds held for want of a battery go out to one that arrived
             supplier.schedule_release()
 
-    def lose_warning(self, event: IntelPause) -> None:
+    def lose_warning(self, event) -> None:
         """Intelligence sharing stops: less warning, so lower kill probabilities and fewer fire channels."""
         self._warning_losses.append(event)
         self._apply_warning()
 
-    def regain_warning(self, event: IntelPause) -> None:
+    def regain_warning(self, event) -> None:
         """Intelligence sharing resumes (one pause ends; others may still be in force)."""
         self._warning_losses.remove(event)
         self._apply_warning()
@@ -229,7 +227,7 @@ class AirCampaign(Model):
         channels = float(np.prod([e.channel_factor for e in self._warning_losses]))
         self.air_defence.set_warning(kill, channels)
 
-    def deploy_battery(self, row: int, event: NewBattery) -> None:
+    def deploy_battery(self, row: int, event) -> None:
         """A battery from the timeline arrives: it joins the fight with its magazine."""
         self._field_battery(row, event, f"{event.type}-new-{row + 1}")
         self._update_routes()

@@ -15,10 +15,12 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from model.consistency import check_references
 from model.errors import ScenarioError
 from model.families import resolve
 from model.files import builtin_names, find_data_file
-from model.scenario import Scenario, check_references
+from model.scenario import Scenario
+from model.timeline import EVENTS
 
 DATA = resources.files("model") / "data"
 
@@ -89,15 +91,12 @@ def _raw_scenario(path: Path, seen: tuple[Path, ...] = ()) -> dict:
     return merged
 
 
-TIMELINE_TAGS = {"pause", "battery", "supplier_rate", "attacker_rate", "intel_pause", "supplier_ramp",
-                 "attacker_ramp", "procurement", "force", "force_ramp", "kill_probability"}
-"""The `event` values of timeline entries; pydantic puts the tag in an error's location, files do not."""
 
 
 def _format_location(loc: tuple) -> str:
     text = ""
     for k, part in enumerate(loc):
-        if k == 2 and loc[0] == "timeline" and part in TIMELINE_TAGS:
+        if k == 2 and loc[0] == "timeline" and part in EVENTS:  # pydantic puts the event's tag there; files do not
             continue
         text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
     return text

@@ -12,7 +12,8 @@ import pytest
 
 from agents.attacker import Attacker
 from model import AirCampaign, build_scenario, load_scenario
-from model.timeline import AttackerRamp, AttackerRate, ramp_steps
+from model.timeline import ramp_steps
+from model.timeline.attack import AttackerRamp, AttackerRate
 
 SCENARIOS = ("baseline-2025", "historical-2025")
 SEEDS = (1, 2)

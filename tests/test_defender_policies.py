@@ -787,6 +787,82 @@ def test_an_unknown_type_to_relocate_is_named(tiny):
     assert problem_keys(caught.value) == ["relocation.types[1]"]
 
 
+# ================================================================ surge
+FAR = [8, 1]
+
+
+def surge_scenario(raw: dict, **surge) -> None:
+    """The relocation scenario with a second Patriot far from both sites, and one timeline entry: a surge to B."""
+    relocation_scenario(raw, None)
+    raw["batteries"].append({**raw["batteries"][0], "cell": FAR, "name": "far"})
+    raw["timeline"] = [{"event": "surge", "type": "patriot", "site": "B", "start": day(raw, 5), "days": 10,
+                        "move_days": 2, **surge}]
+
+
+def whereabouts(campaign, battery, days: int) -> list[tuple[bool, tuple]]:
+    """(on the move, cell) of `battery` after each of the next `days` days' raids."""
+    seen = []
+    for _ in range(days):
+        campaign.run(1)
+        seen.append((battery.moving, tuple(battery.cell.coordinate)))
+    return seen
+
+
+def test_a_surge_sends_the_nearest_battery_for_its_days_and_brings_it_back(tiny):
+    """Day 5 the Patriot on A (nearer B than the far one) leaves; it fights at B from day 7, leaves on day 15,
+    and is home from day 17; the far Patriot never moves."""
+    surge_scenario(tiny)
+    campaign = AirCampaign(build_scenario(tiny), rng=SEED)
+    near, far = campaign.agents_by_type[DefenderBattery]
+    seen = whereabouts(campaign, near, 20)
+    a, b = (1, 5), tuple(SITE_B)
+    assert seen == [(False, a)] * 5 + [(True, a)] * 2 + [(False, b)] * 8 + [(True, b)] * 2 + [(False, a)] * 3
+    assert not far.moving and tuple(far.cell.coordinate) == tuple(FAR)
+    daily = campaign.daily()
+    assert daily["damage_at_B"].iloc[:5].sum() > 0  # undefended before the surge
+    assert daily["damage_at_B"].iloc[7:15].sum() == 0  # sure kills while the Patriot is there
+    assert daily["damage_at_A"].iloc[7:15].sum() > 0  # and A pays for it
+    assert (daily["fired_pac3_mse"].iloc[5:7] == 0).all()  # on the way, neither fires (the far one covers neither)
+
+
+def test_a_surge_without_an_end_is_a_permanent_move(tiny):
+    surge_scenario(tiny, days=None)
+    campaign = AirCampaign(build_scenario(tiny), rng=SEED)
+    near, _ = campaign.agents_by_type[DefenderBattery]
+    seen = whereabouts(campaign, near, campaign.horizon)
+    assert seen[-1] == (False, tuple(SITE_B)) and sum(moving for moving, _ in seen) == 2
+
+
+def test_a_surge_of_more_batteries_than_are_in_the_fight_sends_those_there_are(tiny):
+    surge_scenario(tiny, batteries=5)
+    campaign = AirCampaign(build_scenario(tiny), rng=SEED)
+    campaign.run(8)
+    assert {tuple(b.cell.coordinate) for b in campaign.agents_by_type[DefenderBattery]} == {tuple(SITE_B)}
+
+
+def test_a_surge_changes_nothing_before_it_starts(tiny):
+    surge_scenario(tiny)
+    _, surged = run(tiny)
+    tiny["timeline"] = []
+    _, still = run(tiny)
+    pd.testing.assert_frame_equal(still.iloc[:5], surged.iloc[:5])
+    assert not still.iloc[5:].equals(surged.iloc[5:])
+
+
+@pytest.mark.parametrize(("surge", "key", "why"), [
+    ({"site": "Odesa"}, "timeline[0].site", "unknown site; known: A, B"),
+    ({"type": "thaad"}, "timeline[0].type", "unknown battery type"),
+    ({"days": 2}, "timeline[0].days", "ends before its batteries arrive"),
+    ({"end": date(2025, 1, 20)}, "timeline[0].days", "an end or a length in days, not both"),
+])
+def test_a_bad_surge_is_named_at_its_key(tiny, surge, key, why):
+    surge_scenario(tiny, **surge)
+    with pytest.raises(ScenarioError) as caught:
+        build_scenario(tiny)
+    assert problem_keys(caught.value) == [key]
+    assert why in str(caught.value)
+
+
 # ================================================================ every option is a sweep factor
 POLICY_SCENARIO = """\
 extends = "baseline-2025"

@@ -16,17 +16,9 @@ import numpy as np
 import pytest
 
 from model import AirCampaign, ScenarioError, builtin_scenarios, load_scenario
-from model.timeline import (
-    AttackerRamp,
-    AttackerRate,
-    ForceChange,
-    ForceRamp,
-    KillProbabilityChange,
-    NewBattery,
-    Pause,
-    SupplierRamp,
-    SupplierRate,
-)
+from model.timeline.aid import Pause, SupplierRamp, SupplierRate
+from model.timeline.attack import AttackerRamp, AttackerRate
+from model.timeline.forces import ForceChange, ForceRamp, KillProbabilityChange, NewBattery
 
 BASE = 'extends = "baseline-2025"\n'
 SMALL = """\

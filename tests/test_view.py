@@ -24,7 +24,7 @@ from mesa.visualization.solara_viz import _check_model_params
 from app import view
 from model import AirCampaign, load_scenario
 from model.families import headings
-from model.timeline import Pause
+from model.timeline.aid import Pause
 
 PNG = b"\x89PNG\r\n\x1a\n"
 BASE_START = date(2025, 1, 1)
