@@ -12,7 +12,7 @@ import numpy as np
 from model.battery_set import BatterySet
 from model.catalog_arrays import CatalogArrays
 from model.geometry import route_layers, terminal_defenders
-from model.raid import resolve_raid, wave_capacity
+from model.raid import resolve_raid
 from model.raid_records import DefenceArrays, RaidOutcome
 from model.scenario import Catalog
 
@@ -44,7 +44,7 @@ class AirDefence:
         """Room for `capacity` batteries on the given routes (`route_site`: each route's target site).
 
         `timing` (the attacker's `RaidTiming`) says how long a wave lasts, for
-        the batteries whose channels engage again while it passes.
+        the batteries whose channels engage again while it passes (see `wave_capacity`).
         """
         self.catalog = catalog
         self.timing = timing
@@ -55,8 +55,7 @@ class AirDefence:
         self.site_cells = site_cells
         self.layers = np.full((len(origins), 1), -1, dtype=np.int64)  # no battery yet: see update_routes
         self.terminal = np.full((len(site_names), 1), -1, dtype=np.int64)
-        self._capacity = np.zeros((capacity, 1), dtype=np.int64)
-        self._defence: DefenceArrays | None = None  # the kernel's record, rebuilt when an array in it is replaced
+        self._defence: DefenceArrays | None = None  # the kernel's record, rebuilt when the routes change
 
     # ------------------------------------------------------------------ the timeline's handles
     def add(self, type_name: str, doctrine_name: str | None, cell) -> int:
@@ -84,33 +83,20 @@ class AirDefence:
         self.terminal = terminal_defenders(self.site_cells, batteries.positions, batteries.terminal_radius, active)
         self._defence = None
 
-    def capacity(self, raid: np.ndarray) -> np.ndarray:
-        """(B, W) engagements each battery can make in each wave of tonight's `raid`.
-
-        A wave of n threats lasts n / launches_per_hour hours (within the
-        timing's bounds); a battery with `engagement_hours` engages again on
-        each channel every `engagement_hours` of it, and at least once.
-        """
-        if self._capacity.shape[1] != raid.shape[2]:  # the waves of a night, known from the first raid
-            self._capacity = np.zeros((len(self.batteries.channels), raid.shape[2]), dtype=np.int64)
-            self._defence = None
-        timing = self.timing
-        wave_capacity(raid, self.batteries.channels, self.batteries.engagement_hours, timing.launches_per_hour,
-                      timing.min_hours, timing.max_hours, self._capacity)
-        return self._capacity
-
     def _kernel_record(self) -> DefenceArrays:
         """The kernel's record of the defence: the arrays themselves (changed in place), named."""
         if self._defence is None:
-            b, tables = self.batteries, self.tables
+            b, tables, timing = self.batteries, self.tables, self.timing
             self._defence = DefenceArrays(
                 layers=self.layers, terminal=self.terminal, route_order=self.route_order, route_site=self.route_site,
-                status=b.status, is_ew=b.is_ew, ew_share=b.ew_share, capacity=self._capacity,
-                effectiveness=b.effectiveness, class_order=b.class_order, shots=b.shots, look_shoot=b.look_shoot,
-                reserve=b.reserve, preference=b.preference, launcher_rounds=b.launcher_rounds, stock=b.stock,
-                guarding=b.guarding, guards=b.guards, kill_probability=tables.kill_probability,
-                ballistic_capable=tables.ballistic_capable, is_ballistic=tables.is_ballistic,
-                pool_members=tables.pool_members, damage_per_leaker=tables.damage_per_leaker)
+                status=b.status, is_ew=b.is_ew, ew_share=b.ew_share, channels=b.channels,
+                engagement_hours=b.engagement_hours, effectiveness=b.effectiveness, class_order=b.class_order,
+                shots=b.shots, look_shoot=b.look_shoot, reserve=b.reserve, preference=b.preference,
+                launcher_rounds=b.launcher_rounds, stock=b.stock, guarding=b.guarding, guards=b.guards,
+                kill_probability=tables.kill_probability, ballistic_capable=tables.ballistic_capable,
+                is_ballistic=tables.is_ballistic, pool_members=tables.pool_members,
+                damage_per_leaker=tables.damage_per_leaker, launches_per_hour=float(timing.launches_per_hour),
+                min_hours=float(timing.min_hours), max_hours=float(timing.max_hours))
         return self._defence
 
     def resolve(self, raid: np.ndarray, seed: int, outcome: RaidOutcome) -> None:
@@ -120,5 +106,4 @@ class AirDefence:
         nothing is copied.
         """
         self.batteries.set_conservation()
-        self.capacity(raid)
         resolve_raid(raid, seed, self._kernel_record(), outcome)

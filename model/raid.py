@@ -17,7 +17,7 @@ the class:
   missiles take them; a doctrine's `engage` order ranks classes within each pass.
 
 Each battery is bounded by what it can engage in the wave (`capacity`: its
-fire channels over the time the wave passes, see `AirDefence.capacity`), its
+fire channels over the time the wave passes, see `wave_capacity`), its
 rounds ready on launchers tonight, its stock and its doctrine. Only batteries
 whose status is `READY` fire or jam. The kernel reads the defence from one
 record, `DefenceArrays`, and writes the night's outcome into another,
@@ -193,7 +193,7 @@ def resolve_raid(raid, seed, defence, outcome):
     defence's `stock` (B, I) loses the rounds fired; `seed` seeds the night's
     draws. `layers` lists the batteries each route crosses in order,
     `terminal` the batteries defending each site against ballistic missiles;
-    `capacity` is what each battery can engage in each wave. The outcome is
+    what each battery can engage in each wave is `wave_capacity`'s. The outcome is
     overwritten: `shot_down`, `lost_to_ew` and `leaked` by class,
     `fired` by interceptor type, and `damage` by site: the leakers of each
     route times their class's damage, at the route's target site.
@@ -202,7 +202,7 @@ def resolve_raid(raid, seed, defence, outcome):
     route_order, route_site = defence.route_order, defence.route_site
     status, is_ew, ew_share = defence.status, defence.is_ew, defence.ew_share
     guarding, guards = defence.guarding, defence.guards
-    capacity, launcher_rounds, stock = defence.capacity, defence.launcher_rounds, defence.stock
+    launcher_rounds, stock = defence.launcher_rounds, defence.stock
     is_ballistic, damage_per_leaker = defence.is_ballistic, defence.damage_per_leaker
     shot_down, lost_to_ew, leaked = outcome.shot_down, outcome.lost_to_ew, outcome.leaked
     fired, damage = outcome.fired, outcome.damage
@@ -214,6 +214,9 @@ def resolve_raid(raid, seed, defence, outcome):
     fired[:] = 0
     n_routes, n_classes, n_waves = raid.shape
     n_batteries = stock.shape[0]
+    capacity = np.zeros((n_batteries, n_waves), dtype=np.int64)
+    wave_capacity(raid, defence.channels, defence.engagement_hours, defence.launches_per_hour, defence.min_hours,
+                  defence.max_hours, capacity)
     ready = np.minimum(stock, launcher_rounds)
     left = np.zeros(n_batteries, dtype=np.int64)
     members = np.zeros(n_classes, dtype=np.int64)

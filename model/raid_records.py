@@ -27,8 +27,10 @@ class DefenceArrays(NamedTuple):
     """(B,) EW units jam instead of firing."""
     ew_share: np.ndarray
     """(B, C) share of each air-breathing class crossing an EW unit that loses its way."""
-    capacity: np.ndarray
-    """(B, W) engagements each battery can make in each wave tonight."""
+    channels: np.ndarray
+    """(B,) targets each battery engages at once (fire channels), at tonight's force and warning."""
+    engagement_hours: np.ndarray
+    """(B,) hours one engagement ties up a channel (0: one engagement per channel per wave)."""
     effectiveness: np.ndarray
     """(B,) factor on kill probabilities (the warning in force)."""
     class_order: np.ndarray
@@ -59,6 +61,12 @@ class DefenceArrays(NamedTuple):
     """(C, C) the classes engaged in one pool with each class (itself and its decoys)."""
     damage_per_leaker: np.ndarray
     """(C,) damage a leaker of each class does at its site."""
+    launches_per_hour: float
+    """Threats launched per hour: a wave of n lasts n / launches_per_hour hours (`RaidTiming`)..."""
+    min_hours: float
+    """...but not less than this..."""
+    max_hours: float
+    """...nor more than this."""
 
 
 class RaidOutcome(NamedTuple):
