@@ -42,12 +42,37 @@ Engagement rules, by name:
   where `guards[b, site]` is true (its doctrine's `conserve_sites`).
 """
 
+from typing import NamedTuple
+
 import numba
 import numpy as np
 
 from agents import BatteryStatus
+from model.raid_records import DefenceArrays, RaidOutcome
 
 _READY = int(BatteryStatus.READY)  # a constant to the compiled code
+
+
+class _FireArrays(NamedTuple):
+    """What one battery's fire reads and spends: `DefenceArrays`' fields of the same names, and `ready`.
+
+    Its own record, made once a night: numba passes every array of a record
+    to a compiled call, and `_fire` is called for every battery on every route.
+    """
+
+    class_order: np.ndarray
+    is_ballistic: np.ndarray
+    pool_members: np.ndarray
+    shots: np.ndarray
+    look_shoot: np.ndarray
+    preference: np.ndarray
+    kill_probability: np.ndarray
+    effectiveness: np.ndarray
+    ready: np.ndarray
+    """(B, I) rounds still ready on launchers tonight."""
+    stock: np.ndarray
+    reserve: np.ndarray
+    ballistic_capable: np.ndarray
 
 
 @numba.njit(cache=True)
@@ -71,20 +96,19 @@ def _split_pool(unengaged, n_members, engaged, picked):
 
 
 @numba.njit(cache=True)
-def _fire(b, r, w, site, terminal_pass, available, raid, defence, left, ready, shot_down, fired, members, unengaged,
-          picked):
+def _fire(b, r, w, site, terminal_pass, available, raid, left, defence, shot_down, fired, members, unengaged, picked):
     """One battery's fire at the threats `available` to it (by class) on route r, wave w; returns the kills.
 
     `terminal_pass` selects the ballistic classes (one salvo per missile, and
     each missile engaged is taken out of `available`) or the air-breathing ones
     (`available` is a copy of what flies; survivors go on to the next battery).
-    `left` and `ready` are tonight's engagements and launcher rounds left per
-    battery; `members`, `unengaged` and `picked` are scratch for the pools.
+    `left` is tonight's engagements left per battery, `defence` a `_FireArrays`;
+    `members`, `unengaged` and `picked` are scratch for the pools.
     """
     class_order, is_ballistic, pool_members = defence.class_order, defence.is_ballistic, defence.pool_members
     shots, look_shoot, preference = defence.shots, defence.look_shoot, defence.preference
     kill_probability, effectiveness = defence.kill_probability, defence.effectiveness
-    stock, reserve, ballistic_capable = defence.stock, defence.reserve, defence.ballistic_capable
+    ready, stock, reserve, ballistic_capable = defence.ready, defence.stock, defence.reserve, defence.ballistic_capable
     n_classes = raid.shape[1]
     n_types = stock.shape[1]
     killed = 0
@@ -185,9 +209,8 @@ def wave_capacity(raid, channels, engagement_hours, launches_per_hour, min_hours
             capacity[b, w] = np.int64(np.floor(channels[b] * cycles + 0.5))
 
 
-@numba.njit(cache=True)
-def resolve_raid(raid, seed, defence, outcome):
-    """Resolve one night in place: `raid` against `defence` (a `DefenceArrays`), into `outcome` (a `RaidOutcome`).
+def resolve_raid(raid: np.ndarray, seed: int, defence: DefenceArrays, outcome: RaidOutcome) -> None:
+    """Resolve one night in place: `raid` against `defence`, into `outcome`.
 
     `raid` (R, C, W) is reduced to the threats that got through and the
     defence's `stock` (B, I) loses the rounds fired; `seed` seeds the night's
@@ -197,7 +220,18 @@ def resolve_raid(raid, seed, defence, outcome):
     overwritten: `shot_down`, `lost_to_ew` and `leaked` by class,
     `fired` by interceptor type, and `damage` by site: the leakers of each
     route times their class's damage, at the route's target site.
+
+    The records cross into the compiled code as plain tuples and are named
+    again on the other side: numba types a plain tuple in its C dispatcher
+    but a named one in Python, about 5 us a night.
     """
+    _resolve_raid(raid, seed, tuple(defence), tuple(outcome))
+
+
+@numba.njit(cache=True)
+def _resolve_raid(raid, seed, defence_fields, outcome_fields):
+    """`resolve_raid`, compiled: the two records' fields in their classes' order."""
+    defence, outcome = DefenceArrays(*defence_fields), RaidOutcome(*outcome_fields)
     layers, terminal = defence.layers, defence.terminal
     route_order, route_site = defence.route_order, defence.route_site
     status, is_ew, ew_share = defence.status, defence.is_ew, defence.ew_share
@@ -217,7 +251,11 @@ def resolve_raid(raid, seed, defence, outcome):
     capacity = np.zeros((n_batteries, n_waves), dtype=np.int64)
     wave_capacity(raid, defence.channels, defence.engagement_hours, defence.launches_per_hour, defence.min_hours,
                   defence.max_hours, capacity)
-    ready = np.minimum(stock, launcher_rounds)
+    fire = _FireArrays(class_order=defence.class_order, is_ballistic=is_ballistic, pool_members=defence.pool_members,
+                       shots=defence.shots, look_shoot=defence.look_shoot, preference=defence.preference,
+                       kill_probability=defence.kill_probability, effectiveness=defence.effectiveness,
+                       ready=np.minimum(stock, launcher_rounds), stock=stock, reserve=defence.reserve,
+                       ballistic_capable=defence.ballistic_capable)
     left = np.zeros(n_batteries, dtype=np.int64)
     members = np.zeros(n_classes, dtype=np.int64)
     unengaged = np.zeros(n_classes, dtype=np.int64)
@@ -242,8 +280,8 @@ def resolve_raid(raid, seed, defence, outcome):
                     break
                 if status[b] != _READY or is_ew[b] or (guarding[b] and not guards[b, site]):
                     continue
-                _fire(b, r, w, site, True, available, raid, defence, left, ready, shot_down, fired, members,
-                      unengaged, picked)
+                _fire(b, r, w, site, True, available, raid, left, fire, shot_down, fired, members, unengaged,
+                      picked)
         for r in route_order:
             site = route_site[r]
             air = 0
@@ -267,8 +305,8 @@ def resolve_raid(raid, seed, defence, outcome):
                     continue
                 for c in range(n_classes):
                     available[c] = raid[r, c, w]
-                air -= _fire(b, r, w, site, False, available, raid, defence, left, ready, shot_down, fired,
-                             members, unengaged, picked)
+                air -= _fire(b, r, w, site, False, available, raid, left, fire, shot_down, fired, members,
+                             unengaged, picked)
     for r in range(n_routes):
         for c in range(n_classes):
             total = 0
