@@ -7,13 +7,14 @@ only mesa, numpy and pydantic: never `model` or `experiments`.
 """
 
 from agents.attacker import Attacker, AttackerParams, ThreatClass
-from agents.battery import BatteryType, DefenderBattery, Doctrine, InterceptorType
+from agents.battery import BatteryStatus, BatteryType, DefenderBattery, Doctrine, InterceptorType
 from agents.site import DefendedSite, SiteParams
 from agents.supplier import Supplier, SupplierParams
 
 __all__ = [
     "Attacker",
     "AttackerParams",
+    "BatteryStatus",
     "BatteryType",
     "DefendedSite",
     "DefenderBattery",

@@ -239,6 +239,14 @@ class Attacker(Agent):
         """Change the daily production of one class (a timeline event)."""
         self.production[self.class_names.index(threat_class)] = per_day
 
+    def spend_missile(self, classes: np.ndarray) -> int | None:
+        """Take one missile for a strike on a battery: of `classes`, the one most held (None: none is left)."""
+        threat = int(classes[np.argmax(self.stockpile[classes])])
+        if self.stockpile[threat] <= 0:
+            return None
+        self.stockpile[threat] -= 1
+        return threat
+
     def produce(self) -> None:
         """Add a day's production to the stockpile; fractions carry over to the next day."""
         accrued = self._accrued

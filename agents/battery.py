@@ -2,14 +2,17 @@
 
 The parameters here are what `catalog.toml` declares (calibration.md, Defender
 table). A battery's engagement itself is resolved for all batteries at once by
-the raid kernel (`model/raid.py`) from the arrays these parameters compile to;
-the agent owns its place, its type, its doctrine and its magazine.
+the raid kernel (`model/raid.py`) from the arrays these parameters compile to,
+held in the theatre's battery set (`model/battery_set.py`); the agent is a
+view of its row with the battery's behaviour: fire at a missile aimed at it,
+be destroyed, move and arrive.
 """
 
+from enum import IntEnum
 from typing import Literal
 
 import numpy as np
-from mesa.discrete_space import CellAgent
+from mesa import Agent
 from pydantic import Field
 
 from agents.params import (
@@ -118,27 +121,85 @@ class BatteryPlacement(Params):
     doctrine: str | None = None
 
 
-class DefenderBattery(CellAgent):
-    """A fire unit on a grid cell.
+class BatteryStatus(IntEnum):
+    """Where a battery stands in the fight: one status per battery, kept in its row of the battery set."""
 
-    Its magazine is a row of the theatre's stock matrix (a numpy view), so the
-    raid kernel and the logistics see the same rounds without copying.
+    WAITING = 0
+    """A row kept for a battery the timeline delivers later: not in the theatre yet."""
+    READY = 1
+    """In the fight: it fires, EW jams, and deliveries reach it."""
+    MOVING = 2
+    """On the way to a new cell: no fire, no deliveries, until it arrives."""
+    DESTROYED = 3
+    """Launchers destroyed: out of the fight for good."""
+
+
+class DefenderBattery(Agent):
+    """A fire unit: a view of its row of the theatre's battery set, with what a battery does.
+
+    Its state lives once, in the set (`model/battery_set.py`): type, doctrine,
+    magazine (a row of the stock matrix), place and status. The raid kernel
+    and the logistics read the same arrays, so nothing is copied; the agent
+    reads and changes its row only through the set's methods.
     """
 
-    def __init__(self, model, name: str, type_name: str, battery_type: BatteryType,
-                 doctrine: Doctrine | None, cell, index: int, magazine: np.ndarray) -> None:
-        """Place a battery of `battery_type` on `cell`, owning row `index` of the stock matrix."""
+    def __init__(self, model, batteries, index: int, name: str) -> None:
+        """The agent of row `index` of `batteries` (a `BatterySet`), on the cell that row places it."""
         super().__init__(model)
         self.name = name
-        self.type_name = type_name
-        self.battery_type = battery_type
-        self.doctrine = doctrine
+        self.batteries = batteries
         self.index = index
-        self.magazine = magazine
-        self.cell = cell
+        self._destination = None
 
-    moving: bool = False
-    destroyed: bool = False
+    @property
+    def type_name(self) -> str:
+        """Its battery type's name in the catalog."""
+        return self.batteries.type_name(self.index)
+
+    @property
+    def battery_type(self) -> BatteryType:
+        """Its battery type."""
+        return self.batteries.battery_type(self.index)
+
+    @property
+    def doctrine(self) -> Doctrine | None:
+        """The doctrine its fire follows (the one compiled into its row), None for an EW unit."""
+        return self.batteries.doctrine(self.index)
+
+    @property
+    def magazine(self) -> np.ndarray:
+        """Rounds held by interceptor type: a view of its row of the stock matrix."""
+        return self.batteries.stock[self.index]
+
+    @property
+    def cell(self):
+        """The grid cell it stands on."""
+        return self.model.grid[self.batteries.position(self.index)]
+
+    @property
+    def status(self) -> BatteryStatus:
+        """Waiting to arrive, ready, moving or destroyed."""
+        return self.batteries.status_of(self.index)
+
+    @property
+    def in_fight(self) -> bool:
+        """Ready: it fires (or jams) tonight, and deliveries reach it."""
+        return self.status == BatteryStatus.READY
+
+    @property
+    def moving(self) -> bool:
+        """On the way to a new cell."""
+        return self.status == BatteryStatus.MOVING
+
+    @property
+    def destroyed(self) -> bool:
+        """Out of the fight for good."""
+        return self.status == BatteryStatus.DESTROYED
+
+    @property
+    def is_ew(self) -> bool:
+        """An EW unit jams instead of firing."""
+        return not self.battery_type.interceptors
 
     def defend_against(self, threat: int, rng) -> tuple[bool, int, int]:
         """Fire at one missile coming for this battery: (killed, round type fired or -1, rounds fired).
@@ -146,47 +207,31 @@ class DefenderBattery(CellAgent):
         The first round type in the battery's order that can hit it and is in
         the magazine is used, its doctrine's shots per target at once.
         """
-        defence = self.model.air_defence
-        row = self.index
-        shots = int(defence.shots_per_target[row, threat])
-        for i in defence.preference[row, threat]:
-            if i < 0:
-                break
-            p = defence.kill_probability[i, threat] * defence.effectiveness[row]
-            if p > 0 and self.magazine[i] > 0:
-                used = int(min(shots, self.magazine[i]))
-                self.magazine[i] -= used
-                return bool(rng.random() < 1.0 - (1.0 - p) ** used), int(i), used
-        return False, -1, 0
+        round_type, p = self.batteries.round_against(self.index, threat)
+        if round_type < 0:
+            return False, -1, 0
+        used = int(min(self.batteries.shots_at(self.index, threat), self.magazine[round_type]))
+        self.magazine[round_type] -= used
+        return bool(rng.random() < 1.0 - (1.0 - p) ** used), round_type, used
 
     def destroy(self) -> np.ndarray:
         """Launchers destroyed: out of the fight for good; returns the rounds lost with it."""
         lost = self.magazine.copy()
         self.magazine[:] = 0
-        self.destroyed = True
-        self.model.air_defence.active[self.index] = False
+        self.batteries.set_status(self.index, BatteryStatus.DESTROYED)
         self.model.routes_changed()
         return lost
 
     def start_move(self, cell, move_days: int) -> None:
         """Leave for `cell`: out of the fight (no fire, no deliveries) until it arrives `move_days` later."""
-        self.moving = True
         self._destination = cell
-        defence = self.model.air_defence
-        defence.active[self.index] = False
+        self.batteries.set_status(self.index, BatteryStatus.MOVING)
         self.model.routes_changed()
         self.model.schedule_event(self.arrive, after=move_days)
 
     def arrive(self) -> None:
         """Set up at the destination and rejoin the fight."""
-        self.cell = self._destination
-        defence = self.model.air_defence
-        defence.positions[self.index] = self.cell.coordinate
-        defence.active[self.index] = True
-        self.moving = False
+        self.batteries.place(self.index, self._destination.coordinate)
+        self._destination = None
+        self.batteries.set_status(self.index, BatteryStatus.READY)
         self.model.routes_changed()
-
-    @property
-    def is_ew(self) -> bool:
-        """An EW unit jams instead of firing."""
-        return not self.battery_type.interceptors

@@ -17,6 +17,7 @@ from collections import defaultdict
 import numpy as np
 
 from model import AirCampaign, load_scenario
+from model.raid_records import RaidOutcome
 
 
 def median_run(scenario, runs: int) -> tuple[float, list[float]]:
@@ -48,7 +49,7 @@ def phases(scenario) -> dict[str, float]:
     campaign.attacker.produce = timed("attacker production", campaign.attacker.produce)
     campaign.air_defence.resolve = timed("raid kernel (with leakers and damage by site)",
                                          campaign.air_defence.resolve)
-    campaign._record_stocks = timed("daily books (stocks and supplier books)", campaign._record_stocks)
+    campaign.books.record_day = timed("daily books (stocks and supplier books)", campaign.books.record_day)
     for supplier in campaign.suppliers.values():
         supplier.receive = timed("deliveries", supplier.receive)
     start = time.perf_counter()
@@ -62,22 +63,23 @@ def phases(scenario) -> dict[str, float]:
 def night_cost(scenario, threats: int, repeats: int) -> float:
     """Median seconds of the raid kernel on one night of `threats` drones spread over all routes."""
     campaign = AirCampaign(scenario, rng=3)
-    defence = campaign.air_defence
-    full = defence.stock.copy()
+    defence, stock = campaign.air_defence, campaign.batteries.stock
+    full = stock.copy()
     n_routes = len(campaign.route_site)
     drone = defence.class_names.index("drone")
     rng = np.random.default_rng(0)
     n_c, n_i = len(defence.class_names), len(defence.interceptor_names)
-    outputs = (np.zeros(n_c, np.int64), np.zeros(n_c, np.int64), np.zeros(n_c, np.int64), np.zeros(n_i, np.int64),
-               np.zeros(len(campaign.sites)))
+    outcome = RaidOutcome(shot_down=np.zeros(n_c, np.int64), lost_to_ew=np.zeros(n_c, np.int64),
+                          leaked=np.zeros(n_c, np.int64), fired=np.zeros(n_i, np.int64),
+                          damage=np.zeros(len(campaign.sites)))
     times = []
     for _ in range(repeats):
         raid = np.zeros((n_routes, len(defence.class_names), 3), dtype=np.int64)
         raid[:, drone, :2] = rng.multinomial(threats, np.full(2 * n_routes, 1 / (2 * n_routes))).reshape(
             n_routes, 2)
-        defence.stock[:] = full
+        stock[:] = full
         start = time.perf_counter()
-        defence.resolve(raid, int(rng.integers(2**32)), *outputs)
+        defence.resolve(raid, int(rng.integers(2**32)), outcome)
         times.append(time.perf_counter() - start)
     return statistics.median(times)
 

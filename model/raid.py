@@ -17,8 +17,11 @@ the class:
   missiles take them; a doctrine's `engage` order ranks classes within each pass.
 
 Each battery is bounded by what it can engage in the wave (`capacity`: its
-fire channels over the time the wave passes, see `AirDefence.capacity`), its
-rounds ready on launchers tonight, its stock and its doctrine. Kills are
+fire channels over the time the wave passes, see `wave_capacity`), its
+rounds ready on launchers tonight, its stock and its doctrine. Only batteries
+whose status is `READY` fire or jam. The kernel reads the defence from one
+record, `DefenceArrays`, and writes the night's outcome into another,
+`RaidOutcome` (`model/raid_records.py`). Kills are
 binomial draws from numba's generator, seeded for the night with a number
 drawn from the run's own `numpy.random.Generator`, so the run's seed fixes
 every night. The cost depends on routes x classes x batteries, never on how many
@@ -39,8 +42,37 @@ Engagement rules, by name:
   where `guards[b, site]` is true (its doctrine's `conserve_sites`).
 """
 
+from typing import NamedTuple
+
 import numba
 import numpy as np
+
+from agents import BatteryStatus
+from model.raid_records import DefenceArrays, RaidOutcome
+
+_READY = int(BatteryStatus.READY)  # a constant to the compiled code
+
+
+class _FireArrays(NamedTuple):
+    """What one battery's fire reads and spends: `DefenceArrays`' fields of the same names, and `ready`.
+
+    Its own record, made once a night: numba passes every array of a record
+    to a compiled call, and `_fire` is called for every battery on every route.
+    """
+
+    class_order: np.ndarray
+    is_ballistic: np.ndarray
+    pool_members: np.ndarray
+    shots: np.ndarray
+    look_shoot: np.ndarray
+    preference: np.ndarray
+    kill_probability: np.ndarray
+    effectiveness: np.ndarray
+    ready: np.ndarray
+    """(B, I) rounds still ready on launchers tonight."""
+    stock: np.ndarray
+    reserve: np.ndarray
+    ballistic_capable: np.ndarray
 
 
 @numba.njit(cache=True)
@@ -64,15 +96,19 @@ def _split_pool(unengaged, n_members, engaged, picked):
 
 
 @numba.njit(cache=True)
-def _fire(b, r, w, site, terminal_pass, available, raid, left, class_order, is_ballistic, pool_members, shots,
-          look_shoot, preference, kill_probability, effectiveness, ready, stock, reserve, ballistic_capable,
-          shot_down, fired, members, unengaged, picked):
+def _fire(b, r, w, site, terminal_pass, available, raid, left, defence, shot_down, fired, members, unengaged, picked):
     """One battery's fire at the threats `available` to it (by class) on route r, wave w; returns the kills.
 
     `terminal_pass` selects the ballistic classes (one salvo per missile, and
     each missile engaged is taken out of `available`) or the air-breathing ones
     (`available` is a copy of what flies; survivors go on to the next battery).
+    `left` is tonight's engagements left per battery, `defence` a `_FireArrays`;
+    `members`, `unengaged` and `picked` are scratch for the pools.
     """
+    class_order, is_ballistic, pool_members = defence.class_order, defence.is_ballistic, defence.pool_members
+    shots, look_shoot, preference = defence.shots, defence.look_shoot, defence.preference
+    kill_probability, effectiveness = defence.kill_probability, defence.effectiveness
+    ready, stock, reserve, ballistic_capable = defence.ready, defence.stock, defence.reserve, defence.ballistic_capable
     n_classes = raid.shape[1]
     n_types = stock.shape[1]
     killed = 0
@@ -173,24 +209,37 @@ def wave_capacity(raid, channels, engagement_hours, launches_per_hour, min_hours
             capacity[b, w] = np.int64(np.floor(channels[b] * cycles + 0.5))
 
 
-@numba.njit(cache=True)
-def resolve_raid(raid, layers, terminal, route_order, route_site, active, is_ew, ew_share, capacity, effectiveness,
-                 class_order, shots, look_shoot, reserve, preference, kill_probability, ballistic_capable,
-                 is_ballistic, pool_members, launcher_rounds, stock, seed, damage_per_leaker, guarding, guards,
-                 shot_down, lost_to_ew, leaked, fired, damage):
-    """Resolve one night in place.
+def resolve_raid(raid: np.ndarray, seed: int, defence: DefenceArrays, outcome: RaidOutcome) -> None:
+    """Resolve one night in place: `raid` against `defence`, into `outcome`.
 
-    `raid` (R, C, W) is reduced to the threats that got through and `stock`
-    (B, I) loses the rounds fired. `layers` (R, L) lists the batteries each
-    route crosses in order, `terminal` (S, K) the batteries defending each
-    site against ballistic missiles; both padded with -1. `capacity` (B, W) is
-    what each battery can engage in each wave. `pool_members[c]` lists the
-    classes engaged in one pool with class c (itself and its decoys), padded
-    with -1. The outputs are overwritten: `shot_down`, `lost_to_ew` and
-    `leaked` by class (C), `fired` by interceptor type (I), and `damage` by
-    site: the leakers of each route times their class's damage, at the
-    route's target site `route_site[r]`.
+    `raid` (R, C, W) is reduced to the threats that got through and the
+    defence's `stock` (B, I) loses the rounds fired; `seed` seeds the night's
+    draws. `layers` lists the batteries each route crosses in order,
+    `terminal` the batteries defending each site against ballistic missiles;
+    what each battery can engage in each wave is `wave_capacity`'s. The outcome is
+    overwritten: `shot_down`, `lost_to_ew` and `leaked` by class,
+    `fired` by interceptor type, and `damage` by site: the leakers of each
+    route times their class's damage, at the route's target site.
+
+    The records cross into the compiled code as plain tuples and are named
+    again on the other side: numba types a plain tuple in its C dispatcher
+    but a named one in Python, about 5 us a night.
     """
+    _resolve_raid(raid, seed, tuple(defence), tuple(outcome))
+
+
+@numba.njit(cache=True)
+def _resolve_raid(raid, seed, defence_fields, outcome_fields):
+    """`resolve_raid`, compiled: the two records' fields in their classes' order."""
+    defence, outcome = DefenceArrays(*defence_fields), RaidOutcome(*outcome_fields)
+    layers, terminal = defence.layers, defence.terminal
+    route_order, route_site = defence.route_order, defence.route_site
+    status, is_ew, ew_share = defence.status, defence.is_ew, defence.ew_share
+    guarding, guards = defence.guarding, defence.guards
+    launcher_rounds, stock = defence.launcher_rounds, defence.stock
+    is_ballistic, damage_per_leaker = defence.is_ballistic, defence.damage_per_leaker
+    shot_down, lost_to_ew, leaked = outcome.shot_down, outcome.lost_to_ew, outcome.leaked
+    fired, damage = outcome.fired, outcome.damage
     np.random.seed(seed)
     shot_down[:] = 0
     lost_to_ew[:] = 0
@@ -199,7 +248,14 @@ def resolve_raid(raid, layers, terminal, route_order, route_site, active, is_ew,
     fired[:] = 0
     n_routes, n_classes, n_waves = raid.shape
     n_batteries = stock.shape[0]
-    ready = np.minimum(stock, launcher_rounds)
+    capacity = np.zeros((n_batteries, n_waves), dtype=np.int64)
+    wave_capacity(raid, defence.channels, defence.engagement_hours, defence.launches_per_hour, defence.min_hours,
+                  defence.max_hours, capacity)
+    fire = _FireArrays(class_order=defence.class_order, is_ballistic=is_ballistic, pool_members=defence.pool_members,
+                       shots=defence.shots, look_shoot=defence.look_shoot, preference=defence.preference,
+                       kill_probability=defence.kill_probability, effectiveness=defence.effectiveness,
+                       ready=np.minimum(stock, launcher_rounds), stock=stock, reserve=defence.reserve,
+                       ballistic_capable=defence.ballistic_capable)
     left = np.zeros(n_batteries, dtype=np.int64)
     members = np.zeros(n_classes, dtype=np.int64)
     unengaged = np.zeros(n_classes, dtype=np.int64)
@@ -222,11 +278,10 @@ def resolve_raid(raid, layers, terminal, route_order, route_site, active, is_ew,
                 b = terminal[site, k]
                 if b < 0:
                     break
-                if not active[b] or is_ew[b] or (guarding[b] and not guards[b, site]):
+                if status[b] != _READY or is_ew[b] or (guarding[b] and not guards[b, site]):
                     continue
-                _fire(b, r, w, site, True, available, raid, left, class_order, is_ballistic, pool_members, shots,
-                      look_shoot, preference, kill_probability, effectiveness, ready, stock, reserve,
-                      ballistic_capable, shot_down, fired, members, unengaged, picked)
+                _fire(b, r, w, site, True, available, raid, left, fire, shot_down, fired, members, unengaged,
+                      picked)
         for r in route_order:
             site = route_site[r]
             air = 0
@@ -237,7 +292,7 @@ def resolve_raid(raid, layers, terminal, route_order, route_site, active, is_ew,
                 b = layers[r, layer]
                 if b < 0 or air == 0:
                     break
-                if not active[b] or (guarding[b] and not guards[b, site]):
+                if status[b] != _READY or (guarding[b] and not guards[b, site]):
                     continue
                 if is_ew[b]:
                     for c in range(n_classes):
@@ -250,9 +305,8 @@ def resolve_raid(raid, layers, terminal, route_order, route_site, active, is_ew,
                     continue
                 for c in range(n_classes):
                     available[c] = raid[r, c, w]
-                air -= _fire(b, r, w, site, False, available, raid, left, class_order, is_ballistic, pool_members,
-                             shots, look_shoot, preference, kill_probability, effectiveness, ready, stock, reserve,
-                             ballistic_capable, shot_down, fired, members, unengaged, picked)
+                air -= _fire(b, r, w, site, False, available, raid, left, fire, shot_down, fired, members,
+                             unengaged, picked)
     for r in range(n_routes):
         for c in range(n_classes):
             total = 0

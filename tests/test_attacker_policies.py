@@ -297,7 +297,7 @@ def test_value_targeting_does_not_follow_arriving_batteries(tiny):
     before = campaign.attacker.route_weights.copy()
     np.testing.assert_allclose(site_shares(campaign), [0.1, 0.9])
     campaign.run()
-    assert campaign.air_defence.active.sum() == 3
+    assert campaign.batteries.active.sum() == 3
     np.testing.assert_array_equal(campaign.attacker.route_weights, before)
 
 
@@ -492,9 +492,10 @@ def test_adaptation_sees_outcomes_not_the_defenders_stock(tiny, monkeypatch):
     for look in ("normal", "absurd stock", "no defence"):
         campaign = adaptive(copy.deepcopy(tiny), {"strength": 2.0})
         if look == "absurd stock":
-            monkeypatch.setattr(campaign.air_defence, "stock", np.full_like(campaign.air_defence.stock, 10**9))
+            monkeypatch.setattr(campaign.batteries, "stock", np.full_like(campaign.batteries.stock, 10**9))
         elif look == "no defence":
             monkeypatch.setattr(campaign, "air_defence", Blind())
+            monkeypatch.setattr(campaign, "batteries", Blind())
         attacker = campaign.attacker
         attacker.observe(*outcome(drone=(200, 20), cruise_other=(30, 3), ballistic_other=(10, 6)))
         attacker.adapt()

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from agents import DefenderBattery
+from agents import BatteryStatus, DefenderBattery
 from model import AirCampaign, ScenarioError, build_scenario, scenario_data
 
 
@@ -25,7 +25,7 @@ def test_strikes_destroy_batteries_and_their_rounds_are_accounted_for():
     destroyed = [b for b in campaign.agents_by_type[DefenderBattery] if b.destroyed]
     assert destroyed, "no battery was destroyed with destroy_probability 1"
     for battery in destroyed:
-        assert not campaign.air_defence.active[battery.index] and battery.magazine.sum() == 0
+        assert not campaign.batteries.active[battery.index] and battery.magazine.sum() == 0
         assert battery.type_name in ("patriot", "medium_sam")
     came_in = (campaign.initial_stock + books(daily, types, "dispatched").cumsum(axis=0)
                + books(daily, types, "added_with_batteries").cumsum(axis=0))
@@ -70,13 +70,26 @@ def test_strike_missiles_come_out_of_the_stockpile_and_are_counted_as_launched()
                                   daily[[f"launched_{classes[k]}" for k in ballistic]].sum(axis=1))
 
 
+def test_a_strike_takes_one_missile_of_the_ballistic_class_held_most_until_none_is_left():
+    campaign = AirCampaign(strikes_scenario(), rng=1)
+    attacker = campaign.attacker
+    ballistic = np.flatnonzero(campaign.air_defence.is_ballistic)
+    held = np.zeros_like(attacker.stockpile)
+    held[ballistic[:2]] = [1, 2]  # the second class held most, then a tie (the first listed), then none
+    attacker.stockpile[:] = held
+    spent = [attacker.spend_missile(ballistic) for _ in range(4)]
+    assert spent == [ballistic[1], ballistic[0], ballistic[1], None]
+    assert (attacker.stockpile == 0).all()
+
+
 def test_a_destroyed_battery_takes_no_deliveries_and_never_fires_again():
     campaign = AirCampaign(strikes_scenario(), rng=3)
     while not any(b.destroyed for b in campaign.agents_by_type[DefenderBattery]):
         campaign.step()
     battery = next(b for b in campaign.agents_by_type[DefenderBattery] if b.destroyed)
     campaign.run(30)
-    assert battery.magazine.sum() == 0 and not campaign.air_defence.active[battery.index]
+    assert battery.status is BatteryStatus.DESTROYED and not battery.in_fight and not battery.moving
+    assert battery.magazine.sum() == 0 and not campaign.batteries.active[battery.index]
     for interceptor in range(len(campaign.air_defence.interceptor_names)):
         rows, _ = campaign.batteries_firing(interceptor)
         assert battery.index not in rows

@@ -107,7 +107,7 @@ def test_supplier_books_balance(year):
 def test_stock_is_never_negative(year):
     campaign, daily = year
     assert (block(daily, "stock", campaign.air_defence.interceptor_names) >= 0).all()
-    assert (campaign.air_defence.stock >= 0).all()
+    assert (campaign.batteries.stock >= 0).all()
     assert (daily["ballistic_capable_left"] >= 0).all()
 
 

@@ -179,13 +179,13 @@ def test_a_suppliers_allocation_rule_decides_which_battery_gets_the_rounds(tiny,
     tiny["suppliers"][0]["allocation"] = rule
     campaign = AirCampaign(build_scenario(tiny), rng=SEED)
     pac3 = campaign.air_defence.interceptor_names.index("pac3_mse")
-    initial = campaign.air_defence.stock[:4, pac3].copy()
+    initial = campaign.batteries.stock[:4, pac3].copy()
     campaign.run(3)
-    np.testing.assert_array_equal(campaign.air_defence.stock[:4, pac3], initial)  # nothing landed yet
+    np.testing.assert_array_equal(campaign.batteries.stock[:4, pac3], initial)  # nothing landed yet
     campaign.run(1)  # day 3: the first shipment (8 rounds) lands
-    np.testing.assert_array_equal(campaign.air_defence.stock[:4, pac3] - initial, per_delivery)
+    np.testing.assert_array_equal(campaign.batteries.stock[:4, pac3] - initial, per_delivery)
     campaign.run(17)  # to day 20: 18 deliveries of 8, each shared the same way
-    np.testing.assert_array_equal(campaign.air_defence.stock[:4, pac3] - initial, 18 * np.array(per_delivery))
+    np.testing.assert_array_equal(campaign.batteries.stock[:4, pac3] - initial, 18 * np.array(per_delivery))
     assert campaign.daily()["delivered_pac3_mse"].sum() == 18 * 8
 
 
@@ -196,9 +196,9 @@ def test_by_site_value_sends_more_to_batteries_covering_more_value_than_proporti
         four_patriots(raw)
         raw["suppliers"][0]["allocation"] = rule
         campaign = AirCampaign(build_scenario(raw), rng=SEED)
-        initial = campaign.air_defence.stock[:4].copy()
+        initial = campaign.batteries.stock[:4].copy()
         campaign.run(4)
-        received[rule] = (campaign.air_defence.stock[:4] - initial).sum(axis=1)
+        received[rule] = (campaign.batteries.stock[:4] - initial).sum(axis=1)
     by_value, even = received["by_site_value"], received["proportional"]
     assert by_value.sum() == even.sum() == 8
     assert by_value[2] > even[2] and by_value[0] > even[0]  # the batteries covering 4 and 3
@@ -223,7 +223,7 @@ def test_a_conserving_patriot_never_fires_at_drones(tiny):
     drones_only(tiny)
     conserve_doctrine(tiny, conserve_below=PLENTY)
     campaign, daily = run(tiny)
-    assert campaign.air_defence.conserving[0]
+    assert campaign.batteries.conserving[0]
     assert (daily["launched_drone"] == 20).all()
     assert daily["fired_pac3_mse"].sum() == 0 and daily["fired_gem_t"].sum() == 0
     assert daily["shot_down_drone"].sum() == 0
@@ -237,7 +237,7 @@ def test_a_patriot_with_rounds_and_no_conserving_fires_at_drones(tiny, conserve_
     drones_only(tiny)
     conserve_doctrine(tiny, conserve_below=conserve_below)
     campaign, daily = run(tiny)
-    assert not campaign.air_defence.conserving[0]
+    assert not campaign.batteries.conserving[0]
     assert daily["fired_pac3_mse"].sum() > 0
     assert daily["shot_down_drone"].sum() > 0
     assert daily["leaked_drone"].sum() < daily["launched_drone"].sum()
@@ -434,8 +434,8 @@ def test_overlapping_intel_pauses_multiply(tiny):
     kill, channels = [], []
     for _ in range(campaign.horizon):
         campaign.run(1)
-        kill.append(float(campaign.air_defence.effectiveness[0]))
-        channels.append(int(campaign.air_defence.channels[0]))
+        kill.append(float(campaign.batteries.effectiveness[0]))
+        channels.append(int(campaign.batteries.channels[0]))
     expected_kill = np.ones(31)
     expected_kill[5:15] *= 0.5
     expected_kill[10:20] *= 0.8
@@ -606,11 +606,11 @@ def test_procured_batteries_arrive_after_the_lead_time_with_their_magazines(tiny
         {"type": "patriot", "cell": [2, 5], "magazine": {"pac3_mse": 10}, "name": "bought"},
         {"type": "medium_sam", "cell": [3, 5]}])]
     campaign = AirCampaign(build_scenario(tiny), rng=SEED)
-    assert campaign.air_defence.count == 3  # rows kept for both from the start, inactive
+    assert campaign.batteries.count == 3  # rows kept for both from the start, inactive
     active = []
     for _ in range(campaign.horizon):
         campaign.run(1)
-        active.append(campaign.air_defence.active[:3].copy())
+        active.append(campaign.batteries.active[:3].copy())
     active = np.array(active)
     assert active[:, 0].all()
     np.testing.assert_array_equal(active[:, 1], np.arange(31) >= 11)
@@ -653,7 +653,7 @@ def test_interceptors_are_conserved_every_day_with_procurement(tiny):
     np.testing.assert_array_equal(came_in, accounted)
     assert block("held").sum() > 0 and block("fired").sum() > 0 and block("added_with_batteries").sum() > 0
     assert daily["dispatched_aim120"][12] == 2 * 3 + 18  # eu's shipment that day and 9M / 500k
-    np.testing.assert_array_equal(campaign.air_defence.stock.sum(axis=0), block("stock")[-1])
+    np.testing.assert_array_equal(campaign.batteries.stock.sum(axis=0), block("stock")[-1])
 
 
 def test_a_procurement_that_names_nothing_to_buy_is_named(tiny):
@@ -705,9 +705,9 @@ def day_by_day(campaign, days: int):
     seen = []
     for _ in range(days):
         campaign.run(1)
-        defence = campaign.air_defence
-        seen.append((bool(defence.active[0]), defence.stock[0].copy(), tuple(defence.positions[0]),
-                     float(campaign.covered_value[0]), defence.layers.copy()))
+        batteries = campaign.batteries
+        seen.append((bool(batteries.active[0]), batteries.stock[0].copy(), batteries.position(0),
+                     float(campaign.covered_value[0]), campaign.air_defence.layers.copy()))
     return seen
 
 
@@ -1080,10 +1080,10 @@ def day_by_day_force(campaign) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     channels, rounds, ew = [], [], []
     for _ in range(campaign.horizon):
         campaign.run(1)
-        defence = campaign.air_defence
-        channels.append(defence.channels.copy())
-        rounds.append(defence.launcher_rounds.copy())
-        ew.append(defence.ew_share.copy())
+        batteries = campaign.batteries
+        channels.append(batteries.channels.copy())
+        rounds.append(batteries.launcher_rounds.copy())
+        ew.append(batteries.ew_share.copy())
     return np.array(channels), np.array(rounds), np.array(ew)
 
 
@@ -1114,7 +1114,7 @@ def test_a_force_change_scales_channels_and_launcher_rounds_from_its_day(tiny):
     np.testing.assert_array_equal(rounds[:, first, gem_t], np.where(after, round(8 * 1.7), 8))
     assert (round(9 * 1.7), round(48 * 1.7), round(8 * 1.7)) == (15, 82, 14)
     arrived = np.arange(31) >= 15
-    assert campaign.air_defence.active[late]
+    assert campaign.batteries.active[late]
     np.testing.assert_array_equal(channels[arrived, late], 15)  # arrives with the type's factor
     np.testing.assert_array_equal(rounds[arrived, late][:, [pac3, gem_t]], np.tile([82, 14], (16, 1)))
     np.testing.assert_array_equal(channels[:, sam], 6)  # another type: untouched

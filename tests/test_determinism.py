@@ -28,7 +28,7 @@ def test_same_seed_same_table(scenario, full_year):
 def test_same_seed_same_summary_and_state(scenario):
     first, second = (AirCampaign(scenario, rng=11).run() for _ in range(2))
     assert first.summary() == pytest.approx(second.summary(), nan_ok=True)
-    np.testing.assert_array_equal(first.air_defence.stock, second.air_defence.stock)
+    np.testing.assert_array_equal(first.batteries.stock, second.batteries.stock)
     np.testing.assert_array_equal(first.attacker.stockpile, second.attacker.stockpile)
 
 

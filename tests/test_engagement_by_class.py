@@ -198,10 +198,10 @@ def test_by_threat_sends_rounds_to_the_battery_under_attack(tiny):
     tiny["suppliers"][0].update(allocation="by_threat", products={"pac3_mse": 4.0}, lead_time_days=2)
     campaign = AirCampaign(build_scenario(tiny), rng=SEED).run()
     daily = campaign.daily()
-    stock = campaign.air_defence.stock
+    stock = campaign.batteries.stock
     assert stock[1, campaign.air_defence.interceptor_names.index("pac3_mse")] == 10  # never fired, never fed
     assert daily["delivered_pac3_mse"].sum() > 0
-    assert campaign.threat_seen[1].sum() == 0 and campaign.threat_seen[0].sum() > 0
+    assert campaign.coverage.threat_seen[1].sum() == 0 and campaign.coverage.threat_seen[0].sum() > 0
     assert int(daily["stock_pac3_mse"].iloc[-1]) == 20 + int(daily["delivered_pac3_mse"].sum()) \
         - int(daily["fired_pac3_mse"].sum())
 

@@ -343,7 +343,7 @@ def check_books(campaign: AirCampaign) -> None:
                                   books["in_transit"] + books["held"] + np.cumsum(books["delivered"], axis=0),
                                   "dispatched != in transit + held + delivered")
     assert (campaign.attacker.stockpile >= 0).all()
-    assert (campaign.air_defence.stock >= 0).all()
+    assert (campaign.batteries.stock >= 0).all()
 
 
 @SETTINGS

@@ -272,9 +272,9 @@ def test_a_pause_over_before_the_start_changes_nothing(tmp_path):
 def test_a_battery_dated_before_the_start_is_there_on_the_first_night(tmp_path):
     text = BASE + '[[timeline]]\nevent = "battery"\ndate = 2024-12-15\ntype = "patriot"\ncell = [20, 11]\n'
     campaign = AirCampaign(load_scenario(write(tmp_path, text)), rng=1)
-    before = int(campaign.air_defence.active.sum())
+    before = int(campaign.batteries.active.sum())
     campaign.run(1)
-    assert int(campaign.air_defence.active.sum()) == before + 1
+    assert int(campaign.batteries.active.sum()) == before + 1
 
 
 @pytest.mark.parametrize(("event", "check"), [
@@ -288,15 +288,15 @@ def test_a_battery_dated_before_the_start_is_there_on_the_first_night(tmp_path):
 ])
 def test_force_and_kill_probability_entries_before_the_start_hold_from_the_first_night(tmp_path, event, check):
     campaign = AirCampaign(load_scenario(write(tmp_path, BASE + "[[timeline]]\n" + event)), rng=1)
-    defence = campaign.air_defence
+    defence, batteries = campaign.air_defence, campaign.batteries
     catalog = campaign.config.catalog
     campaign.run(1)
-    rows = defence.rows_of({"ew": "ew", "capacity": "mobile_fire_group"}.get(check, "patriot"))
+    rows = batteries.rows_of({"ew": "ew", "capacity": "mobile_fire_group"}.get(check, "patriot"))
     if check == "ew":
-        np.testing.assert_allclose(defence.ew_share[rows, defence.class_names.index("drone")],
+        np.testing.assert_allclose(batteries.ew_share[rows, defence.class_names.index("drone")],
                                    0.5 * catalog.battery_types["ew"].ew_share["drone"])
     elif check == "capacity":
-        assert (defence.channels[rows] == 2 * catalog.battery_types["mobile_fire_group"].channels_per_wave).all()
+        assert (batteries.channels[rows] == 2 * catalog.battery_types["mobile_fire_group"].channels_per_wave).all()
     elif check == "kill":
         i, c = defence.interceptor_names.index("pac3_mse"), defence.class_names.index("iskander_m")
         assert defence.kill_probability[i, c] == 0.25

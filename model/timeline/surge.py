@@ -65,7 +65,7 @@ class SurgeOrder:
         target = next(s for s in campaign.config.sites if s.name == surge.site)
         cell = campaign.grid[tuple(target.cell)]
         ready = [b for b in campaign.agents_by_type.get(DefenderBattery, [])
-                 if b.type_name == surge.type and _in_fight(b) and b.cell is not cell]
+                 if b.type_name == surge.type and b.in_fight and b.cell is not cell]
         ready.sort(key=lambda b: (b.cell.coordinate[0] - target.cell[0]) ** 2
                    + (b.cell.coordinate[1] - target.cell[1]) ** 2)  # stable: the older battery first on a tie
         for battery in ready[: surge.batteries]:
@@ -75,11 +75,6 @@ class SurgeOrder:
     def bring_back(self) -> None:
         """Each battery sent goes back to where it came from, unless destroyed or on another move."""
         for battery, home in self.sent:
-            if _in_fight(battery):
+            if battery.in_fight:
                 battery.start_move(home, self.surge.move_days)
         self.sent = []
-
-
-def _in_fight(battery: DefenderBattery) -> bool:
-    """Deployed (an agent exists only once it is), not on the move, not destroyed."""
-    return not (battery.moving or battery.destroyed)
