@@ -42,37 +42,13 @@ Engagement rules, by name:
   where `guards[b, site]` is true (its doctrine's `conserve_sites`).
 """
 
-from typing import NamedTuple
-
 import numba
 import numpy as np
 
 from agents import BatteryStatus
-from model.raid_records import DefenceArrays, RaidOutcome
+from model.raid_records import DefenceArrays, FireArrays, RaidOutcome
 
 _READY = int(BatteryStatus.READY)  # a constant to the compiled code
-
-
-class _FireArrays(NamedTuple):
-    """What one battery's fire reads and spends: `DefenceArrays`' fields of the same names, and `ready`.
-
-    Its own record, made once a night: numba passes every array of a record
-    to a compiled call, and `_fire` is called for every battery on every route.
-    """
-
-    class_order: np.ndarray
-    is_ballistic: np.ndarray
-    pool_members: np.ndarray
-    shots: np.ndarray
-    look_shoot: np.ndarray
-    preference: np.ndarray
-    kill_probability: np.ndarray
-    effectiveness: np.ndarray
-    ready: np.ndarray
-    """(B, I) rounds still ready on launchers tonight."""
-    stock: np.ndarray
-    reserve: np.ndarray
-    ballistic_capable: np.ndarray
 
 
 @numba.njit(cache=True)
@@ -102,7 +78,7 @@ def _fire(b, r, w, site, terminal_pass, available, raid, left, defence, shot_dow
     `terminal_pass` selects the ballistic classes (one salvo per missile, and
     each missile engaged is taken out of `available`) or the air-breathing ones
     (`available` is a copy of what flies; survivors go on to the next battery).
-    `left` is tonight's engagements left per battery, `defence` a `_FireArrays`;
+    `left` is tonight's engagements left per battery, `defence` a `FireArrays`;
     `members`, `unengaged` and `picked` are scratch for the pools.
     """
     class_order, is_ballistic, pool_members = defence.class_order, defence.is_ballistic, defence.pool_members
@@ -251,7 +227,7 @@ def _resolve_raid(raid, seed, defence_fields, outcome_fields):
     capacity = np.zeros((n_batteries, n_waves), dtype=np.int64)
     wave_capacity(raid, defence.channels, defence.engagement_hours, defence.launches_per_hour, defence.min_hours,
                   defence.max_hours, capacity)
-    fire = _FireArrays(class_order=defence.class_order, is_ballistic=is_ballistic, pool_members=defence.pool_members,
+    fire = FireArrays(class_order=defence.class_order, is_ballistic=is_ballistic, pool_members=defence.pool_members,
                        shots=defence.shots, look_shoot=defence.look_shoot, preference=defence.preference,
                        kill_probability=defence.kill_probability, effectiveness=defence.effectiveness,
                        ready=np.minimum(stock, launcher_rounds), stock=stock, reserve=defence.reserve,

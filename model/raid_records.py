@@ -82,3 +82,25 @@ class RaidOutcome(NamedTuple):
     """(I,) rounds fired."""
     damage: np.ndarray
     """(S,) damage done at each site."""
+
+
+class FireArrays(NamedTuple):
+    """What one battery's fire reads and spends: `DefenceArrays`' fields of the same names, and `ready`.
+
+    Its own record, made once a night: numba passes every array of a record
+    to a compiled call, and `_fire` is called for every battery on every route.
+    """
+
+    class_order: np.ndarray
+    is_ballistic: np.ndarray
+    pool_members: np.ndarray
+    shots: np.ndarray
+    look_shoot: np.ndarray
+    preference: np.ndarray
+    kill_probability: np.ndarray
+    effectiveness: np.ndarray
+    ready: np.ndarray
+    """(B, I) rounds still ready on launchers tonight."""
+    stock: np.ndarray
+    reserve: np.ndarray
+    ballistic_capable: np.ndarray
