@@ -2,9 +2,22 @@
 
 A scenario file may `extends = "baseline-2025"` (another built-in name or a
 path relative to it): its tables are merged over the parent's, key by key,
-and lists are replaced whole; entries under `[[add.<list>]]` (`[[add.timeline]]`,
-`[[add.batteries]]`) are appended to the parent's list instead. Its `[catalog]` tables are merged the same way
-over the built-in `catalog.toml`. Nothing is written anywhere while loading.
+and a list it writes plainly (`[[batteries]]`) replaces the parent's whole.
+To change a parent's list instead (`model/extension.py` has the rules):
+
+    [remove]
+    batteries = ["Patriot Kyiv 3"]    # drop the parent's entries of these names
+    [[replace.batteries]]             # the parent's entry of this name, replaced whole in its place
+    name = "Patriot Dnipro"
+    ...
+    [[add.batteries]]                 # appended after the parent's (also [[add.timeline]], ...)
+    ...
+
+in that order: remove, replace, add. Sites, batteries and suppliers have names;
+timeline entries have none (write the list whole to change one). A plain list
+that drops some of the parent's entries raises a `ScenarioNotice` warning.
+Its `[catalog]` tables are merged the same way over the built-in `catalog.toml`.
+Nothing is written or printed while loading.
 """
 
 import copy
