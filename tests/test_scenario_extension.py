@@ -8,15 +8,19 @@ plainly that drops the parent's entries gives a notice, on the command line one 
 
 import json
 import re
+import typing
 import warnings
 from pathlib import Path
 
 import pytest
+import tomli_w
+from pydantic import BaseModel
 
 from experiments.calibration.policy_overlays import apply_policy
 from experiments.cli import main
 from model import ScenarioError, builtin_scenarios, load_scenario, scenario_data
 from model.extension import NAMED_LISTS, ScenarioNotice
+from model.scenario import Scenario
 
 BASE = 'extends = "baseline-2025"\n'
 EXAMPLE = Path(__file__).resolve().parents[1] / "docs" / "examples" / "add-batteries.toml"
@@ -131,6 +135,16 @@ def test_a_policy_may_remove_and_replace_as_a_scenario_does(tmp_path):
     assert [s["name"] for s in base["suppliers"]] == ["us-pac3", "europe-gemt", "other-donors", "domestic"]
 
 
+def test_the_lists_with_names_are_those_whose_entries_have_a_name_key():
+    """`NAMED_LISTS` follows the schema: a list of entries is named iff its entry model has `name`."""
+    entry_lists = {key: typing.get_args(field.annotation)[0] for key, field in Scenario.model_fields.items()
+                   if typing.get_origin(field.annotation) is list}
+    named = {key for key, entry in entry_lists.items()
+             if isinstance(entry, type) and issubclass(entry, BaseModel) and "name" in entry.model_fields}
+    assert named == set(NAMED_LISTS)
+    assert {"timeline", "pause_processes"} <= set(entry_lists) - named
+
+
 # ---------------------------------------------------------------- misuse: one line naming file, key, value
 
 BAD = {
@@ -148,6 +162,9 @@ BAD = {
                           "remove", "batteries", "needs `extends`"),
     "replace-no-extends": ('name = "x"\n[[replace.batteries]]\nname = "Patriot Kyiv 1"\n',
                            "replace", "batteries", "needs `extends`"),
+    "add-no-extends": ('name = "x"\n[[add.batteries]]\ntype = "patriot"\ncell = [1, 1]\n',
+                       "add", "batteries", "needs `extends`"),
+    "add-to-a-table": (BASE + '[[add.grid]]\nwidth = 3\n', "add.grid", "...", "only lists can be added to"),
     "remove-timeline": (BASE + "[remove]\ntimeline = [\"x\"]\n", "remove.timeline", "timeline",
                         "timeline entries have no names: write the whole list as [[timeline]]"),
     "replace-timeline": (BASE + '[[replace.timeline]]\nname = "x"\n', "replace.timeline", "timeline",
@@ -212,6 +229,14 @@ def test_an_added_timeline_entry_is_named_as_the_file_wrote_it(tmp_path):
     assert [p[:2] for p in error.problems] == [("add.timeline[1].supplier", "nobody")]
 
 
+def test_a_bad_value_in_an_added_timeline_entry_is_named_as_the_file_wrote_it(tmp_path):
+    """historical-2025 has 15 timeline entries: the merged list's `timeline[15]` is the file's `add.timeline[0]`."""
+    text = ('extends = "historical-2025"\n[[add.timeline]]\nevent = "pause"\nsupplier = "us-pac3"\n'
+            "start = 2025-06-01\ndays = -3\n")
+    error = refused(write(tmp_path, text))
+    assert [p[:2] for p in error.problems] == [("add.timeline[0].days", -3)]
+
+
 def test_a_bad_value_in_an_added_entry_is_named_as_the_file_wrote_it(tmp_path):
     text = BASE + '[[add.batteries]]\ntype = "patriot"\ncell = [40, 3]\n'
     error = refused(write(tmp_path, text))
@@ -256,8 +281,6 @@ def test_a_plain_list_dropping_the_parents_entries_gives_a_notice_and_loads(tmp_
 def test_no_notice_when_nothing_of_the_parents_is_left_out(tmp_path):
     """Adding, removing by name, or a plain list holding every one of the parent's names: no notice."""
     suppliers, _ = scenario_data("baseline-2025")
-    import tomli_w
-
     whole = tomli_w.dumps({"suppliers": [{**s, "theatre_share": 0.5} for s in suppliers["suppliers"]]})
     for k, text in enumerate([whole, '[remove]\nbatteries = ["Patriot Kyiv 1"]\n',
                               '[[add.suppliers]]\nname = "d"\nproducts = { gem_t = 1.0 }\n']):
@@ -294,7 +317,6 @@ def test_the_example_adds_two_batteries_and_a_supplier_in_under_30_lines(parent)
     assert len(child.suppliers) == len(parent.suppliers) + 1
     assert dumps(child.batteries[:-2]) == dumps(parent.batteries)
     assert dumps(child.suppliers[:-1]) == dumps(parent.suppliers)
-    assert set(NAMED_LISTS) >= {"batteries", "suppliers"}
 
 
 @SHOW_NOTICES
