@@ -34,7 +34,6 @@ import copy
 import difflib
 import re
 import warnings
-from collections.abc import Callable
 from pathlib import Path
 
 from model.errors import ScenarioError
@@ -45,8 +44,19 @@ OPERATIONS = ("remove", "replace", "add")
 NAMED_LISTS = ("sites", "batteries", "suppliers")
 """The lists whose entries have names (`name`), so that `remove` and `replace` can find them."""
 
-Origins = dict[str, list[tuple[str, str]]]
+Origins = dict[str, list[tuple[str | None, str]]]
 """For each list, each entry's (file, key its file wrote it at): `("child.toml", "add.timeline[0]")`."""
+
+
+def merge(base: dict, over: dict) -> dict:
+    """Deep-merge `over` into a copy of `base`: tables merge key by key, anything else replaces."""
+    merged = copy.deepcopy(base)
+    for key, value in over.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = merge(merged[key], value)
+        else:
+            merged[key] = copy.deepcopy(value)
+    return merged
 
 
 class ScenarioNotice(UserWarning):
@@ -199,7 +209,7 @@ def replacement_notices(parent: dict, child: dict, source: str) -> list[str]:
 
 
 def extend(parent: dict, parent_origins: Origins, child: dict, source: str,
-           merge: Callable[[dict, dict], dict], notify: bool = True) -> tuple[dict, Origins]:
+           notify: bool = True) -> tuple[dict, Origins]:
     """`child` (a file's data, `extends` taken out) over `parent`: merged, then `remove`, `replace`, `add`.
 
     Raises `ScenarioError` naming `source` for any misuse; warns a `ScenarioNotice` for each list the

@@ -20,7 +20,6 @@ Its `[catalog]` tables are merged the same way over the built-in `catalog.toml`.
 Nothing is written or printed while loading.
 """
 
-import copy
 import functools
 import tomllib
 from importlib import resources
@@ -30,7 +29,7 @@ from pydantic import ValidationError
 
 from model.consistency import check_references
 from model.errors import ScenarioError
-from model.extension import Origins, extend, operations_without_parent, own_origins, relabel
+from model.extension import Origins, extend, merge, operations_without_parent, own_origins, relabel
 from model.families import resolve
 from model.files import builtin_names, find_data_file
 from model.scenario import Scenario
@@ -50,17 +49,6 @@ def _read_toml(path: Path) -> dict:
             return tomllib.load(handle)
     except tomllib.TOMLDecodeError as error:
         raise ScenarioError(str(path), [("file", path.name, f"not valid TOML: {error}")]) from None
-
-
-def merge(base: dict, over: dict) -> dict:
-    """Deep-merge `over` into a copy of `base`: tables merge key by key, anything else replaces."""
-    merged = copy.deepcopy(base)
-    for key, value in over.items():
-        if isinstance(value, dict) and isinstance(merged.get(key), dict):
-            merged[key] = merge(merged[key], value)
-        else:
-            merged[key] = copy.deepcopy(value)
-    return merged
 
 
 FILE_KEYS = (("attacker", "replay", "file"), ("attacker", "replay", "mapping"), ("ensemble",))
@@ -108,7 +96,7 @@ def _raw_scenario(path: Path, seen: tuple[Path, ...] = ()) -> tuple[dict, Origin
     except ScenarioError as error:
         raise ScenarioError(str(path), [("extends", parent, why) for _, _, why in error.problems]) from None
     base, origins = _raw_scenario(parent_path, (*seen, path.resolve()))
-    return extend(base, origins, raw, str(path), merge, notify=not _shipped(path))
+    return extend(base, origins, raw, str(path), notify=not _shipped(path))
 
 
 def _format_location(loc: tuple) -> str:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from model import build_scenario
 from model.extension import extend
-from model.loading import ScenarioData, ScenarioError, merge
+from model.loading import ScenarioData, ScenarioError
 
 POLICY_FORBIDS = ("extends", "start", "end")
 """Keys a policy may not set: it changes the forecast's scenario, not its calendar or its parent."""
@@ -36,7 +36,7 @@ def read_policy(path: str | Path) -> dict:
 
 def apply_policy(base: dict, overlay: dict, source: str) -> dict:
     """Scenario data with a policy applied by the rules of `extends` (`model.extension`: remove, replace, add)."""
-    merged, origins = extend(base, getattr(base, "origins", {}), overlay, source, merge)
+    merged, origins = extend(base, getattr(base, "origins", {}), overlay, source)
     return ScenarioData(merged, origins)
 
 
