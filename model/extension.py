@@ -12,16 +12,17 @@
     cell = [13, 12]
 
 The order (`OPERATIONS`): the file's own tables are merged over the parent's,
-key by key, and a list it writes plainly (`[[batteries]]`) replaces the
+key by key (`merge`), and a list it writes plainly (`[[batteries]]`) replaces the
 parent's whole; then `remove`, then `replace`, then `add`. Names in `remove`
 and `replace` are those of the parent's list; an added entry may not take a
 name the list still holds. Entries are named by `name` in the lists of
 `NAMED_LISTS`; a battery without one is called `<type>-<k>`, k its place in
 the parent's list from 1, as the model calls it. Timeline entries and pause
 processes have no names: write such a list whole to change or drop entries.
+A forecast's policy overlay is applied by the same rules.
 
-A plain list that leaves out some of the parent's entries is allowed but
-rarely meant, so it raises a `ScenarioNotice` (a warning: loading prints
+A plain list that leaves out some of the parent's entries (it is shorter, or
+lacks one of the parent's names) is allowed but rarely meant, so it raises a `ScenarioNotice` (a warning: loading prints
 nothing; the command line shows it in one line). Files shipped with the
 package replace lists on purpose and raise none.
 
@@ -146,8 +147,8 @@ class _Lists:
         for key, names in removals.items():
             found = _by_name_problems("remove", key, child, self.merged)
             held = self.names.get(key, [])
-            found += [(f"remove.{key}", name, _unknown(key, name, self.names.get(key, [])))
-                      for name in names if not found and name not in held]
+            found += [(f"remove.{key}", name, _unknown(key, name, held)) for name in names
+                      if not found and name not in held]
             if not found:
                 self.keep(key, [k for k, name in enumerate(held) if name not in names])
             problems += found
