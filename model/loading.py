@@ -2,12 +2,24 @@
 
 A scenario file may `extends = "baseline-2025"` (another built-in name or a
 path relative to it): its tables are merged over the parent's, key by key,
-and lists are replaced whole; entries under `[[add.<list>]]` (`[[add.timeline]]`,
-`[[add.batteries]]`) are appended to the parent's list instead. Its `[catalog]` tables are merged the same way
-over the built-in `catalog.toml`. Nothing is written anywhere while loading.
+and a list it writes plainly (`[[batteries]]`) replaces the parent's whole.
+To change a parent's list instead (`model/extension.py` has the rules):
+
+    [remove]
+    batteries = ["Patriot Kyiv 3"]    # drop the parent's entries of these names
+    [[replace.batteries]]             # the parent's entry of this name, replaced whole in its place
+    name = "Patriot Dnipro"
+    ...
+    [[add.batteries]]                 # appended after the parent's (also [[add.timeline]], ...)
+    ...
+
+in that order: remove, replace, add. Sites, batteries and suppliers have names;
+timeline entries have none (write the list whole to change one). A plain list
+that drops some of the parent's entries raises a `ScenarioNotice` warning.
+Its `[catalog]` tables are merged the same way over the built-in `catalog.toml`.
+Nothing is written or printed while loading.
 """
 
-import copy
 import functools
 import tomllib
 from importlib import resources
@@ -17,6 +29,7 @@ from pydantic import ValidationError
 
 from model.consistency import check_references
 from model.errors import ScenarioError
+from model.extension import Origins, extend, merge, operations_without_parent, own_origins, relabel
 from model.families import resolve
 from model.files import builtin_names, find_data_file
 from model.scenario import Scenario
@@ -38,17 +51,6 @@ def _read_toml(path: Path) -> dict:
         raise ScenarioError(str(path), [("file", path.name, f"not valid TOML: {error}")]) from None
 
 
-def merge(base: dict, over: dict) -> dict:
-    """Deep-merge `over` into a copy of `base`: tables merge key by key, anything else replaces."""
-    merged = copy.deepcopy(base)
-    for key, value in over.items():
-        if isinstance(value, dict) and isinstance(merged.get(key), dict):
-            merged[key] = merge(merged[key], value)
-        else:
-            merged[key] = copy.deepcopy(value)
-    return merged
-
-
 FILE_KEYS = (("attacker", "replay", "file"), ("attacker", "replay", "mapping"), ("ensemble",))
 """Keys that name files: relative paths are relative to the scenario file that writes them ("none": no file)."""
 
@@ -63,30 +65,38 @@ def _anchor_paths(raw: dict, folder: Path) -> None:
             node[keys[-1]] = str(path if path.is_absolute() else (folder / path).resolve())
 
 
-def _raw_scenario(path: Path, seen: tuple[Path, ...] = ()) -> dict:
+class ScenarioData(dict):
+    """A scenario's plain data, with `origins`: where each list entry was written (`model.extension.Origins`).
+
+    A dict, so sweeps and policies change it like any other; copies keep the origins. Errors name an
+    entry by its origin only while its list still has as many entries as the origins.
+    """
+
+    def __init__(self, data: dict, origins: Origins | None = None) -> None:
+        super().__init__(data)
+        self.origins = origins or {}
+
+
+def _shipped(path: Path) -> bool:
+    """A file shipped with the package (its scenarios replace their parents' lists on purpose)."""
+    return Path(str(DATA / "scenarios")).resolve() in path.resolve().parents
+
+
+def _raw_scenario(path: Path, seen: tuple[Path, ...] = ()) -> tuple[dict, Origins]:
     if path.resolve() in seen:
         raise ScenarioError(str(path), [("extends", str(path), "scenarios extend each other in a loop")])
     raw = _read_toml(path)
     _anchor_paths(raw, path.parent)
     parent = raw.pop("extends", None)
-    added = raw.pop("add", {})
     if parent is None:
-        if added:
-            raise ScenarioError(str(path), [("add", ", ".join(added), "adds to a parent's lists: needs `extends`")])
-        return raw
+        operations_without_parent(raw, str(path))
+        return raw, own_origins(raw, str(path))
     try:
         parent_path = find_data_file(parent, DATA / "scenarios", "scenario", ScenarioError, path.parent)
     except ScenarioError as error:
         raise ScenarioError(str(path), [("extends", parent, why) for _, _, why in error.problems]) from None
-    merged = merge(_raw_scenario(parent_path, (*seen, path.resolve())), raw)
-    for key, entries in added.items():
-        if not isinstance(entries, list) or not isinstance(merged.get(key, []), list):
-            raise ScenarioError(str(path), [(f"add.{key}", "...", "only lists can be added to ([[add.timeline]], "
-                                                                 "[[add.batteries]], [[add.suppliers]], ...)")])
-        merged[key] = [*merged.get(key, []), *copy.deepcopy(entries)]
-    return merged
-
-
+    base, origins = _raw_scenario(parent_path, (*seen, path.resolve()))
+    return extend(base, origins, raw, str(path), notify=not _shipped(path))
 
 
 def _format_location(loc: tuple) -> str:
@@ -121,23 +131,25 @@ def scenario_data(source: str | Path, relative_to: Path | None = None) -> tuple[
     This is what `load_scenario` validates; sweeps change values in it by path first.
     """
     path = find_data_file(source, DATA / "scenarios", "scenario", ScenarioError, relative_to)
-    return _with_catalog(_raw_scenario(path)), str(path)
+    raw, origins = _raw_scenario(path)
+    return ScenarioData(_with_catalog(raw), origins), str(path)
 
 
 def build_scenario(raw: dict, source: str = "<scenario>") -> Scenario:
     """Validate a scenario given as plain data (already merged); raise ScenarioError on any problem."""
+    origins = getattr(raw, "origins", {})
     raw = _with_catalog(raw)
     try:
         scenario = Scenario.model_validate(raw)
     except ValidationError as error:
-        raise ScenarioError(source, _shorten(validation_problems(error))) from None
+        raise ScenarioError(source, relabel(_shorten(validation_problems(error)), raw, origins, source)) from None
     problems = check_references(scenario)
     if not problems and scenario.attacker.mode == "replay":
         from model.observed import replay_problems  # reads the attack data: after the cheap checks
 
         problems = replay_problems(scenario)
     if problems:
-        raise ScenarioError(source, problems)
+        raise ScenarioError(source, relabel(problems, raw, origins, source))
     return Scenario.model_validate(resolve(scenario.model_dump()))  # family keys as class keys, once
 
 

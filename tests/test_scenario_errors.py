@@ -315,8 +315,8 @@ def test_end_before_start(tmp_path):
 def test_site_off_the_grid(tmp_path):
     """Added to the baseline's sites (a list of only this one would leave the short-range classes no target)."""
     path = write(tmp_path, BASE + '[[add.sites]]\nname = "Kyiv West"\ncell = [11, 18]\nvalue = 10.0\n')
-    error = load_bad(path, re.escape("sites[10].cell = [11, 18]"), "off the 26x18 grid")
-    assert problem(error)[:2] == ("sites[10].cell", [11, 18])
+    error = load_bad(path, re.escape("add.sites[0].cell = [11, 18]"), "off the 26x18 grid")
+    assert problem(error)[:2] == ("add.sites[0].cell", [11, 18])  # as the file wrote it, not sites[10]
 
 
 def test_battery_off_the_grid(tmp_path):

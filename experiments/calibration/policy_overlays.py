@@ -1,4 +1,4 @@
-"""Policies: TOML overlays on the forecast's scenario (tables merge, `[[add.<list>]]` appends), checked whole.
+"""Policies: TOML overlays on the forecast's scenario, applied as `extends` applies a file, checked whole.
 
     experiments/policies/us-pac3-pause-90.toml    # an example: a 90-day pause of US PAC-3 deliveries
 
@@ -7,19 +7,19 @@ parent (`POLICY_FORBIDS`); one that does not make a valid scenario is refused
 in one line naming its file.
 """
 
-import copy
 import tomllib
 from pathlib import Path
 
 from model import build_scenario
-from model.loading import ScenarioError, merge
+from model.extension import extend
+from model.loading import ScenarioData, ScenarioError
 
 POLICY_FORBIDS = ("extends", "start", "end")
 """Keys a policy may not set: it changes the forecast's scenario, not its calendar or its parent."""
 
 
 def read_policy(path: str | Path) -> dict:
-    """A policy file's data: a TOML overlay on the forecast scenario (tables merge, `[[add.<list>]]` appends)."""
+    """A policy file's data: a TOML overlay on the forecast scenario (tables merge; add, remove, replace)."""
     path = Path(path)
     if not path.is_file():
         raise ScenarioError(str(path), [("file", str(path), "no such policy file")])
@@ -35,14 +35,9 @@ def read_policy(path: str | Path) -> dict:
 
 
 def apply_policy(base: dict, overlay: dict, source: str) -> dict:
-    """Scenario data with a policy merged in, by the rules of `extends` (lists replaced, `add` appended)."""
-    added = overlay.get("add", {})
-    merged = merge(base, {k: v for k, v in overlay.items() if k != "add"})
-    for key, entries in added.items() if isinstance(added, dict) else ():
-        if not isinstance(entries, list) or not isinstance(merged.get(key, []), list):
-            raise ScenarioError(source, [(f"add.{key}", "...", "only lists can be added to ([[add.timeline]], ...)")])
-        merged[key] = [*merged.get(key, []), *copy.deepcopy(entries)]
-    return merged
+    """Scenario data with a policy applied by the rules of `extends` (`model.extension`: remove, replace, add)."""
+    merged, origins = extend(base, getattr(base, "origins", {}), overlay, source)
+    return ScenarioData(merged, origins)
 
 
 def _one_line(error: ScenarioError, source: str) -> ScenarioError:

@@ -23,6 +23,7 @@ import os
 import sys
 
 from experiments.cli import campaigns, explore, fits, forecasts, sweeps
+from experiments.cli.notices import show_notices
 from model.errors import DataFileError, InputError
 
 
@@ -53,6 +54,7 @@ def main(argv: list[str] | None = None) -> int:
     import matplotlib
 
     matplotlib.use("Agg")  # the command writes figures to files; it never opens a window
+    show_notices()
     try:
         return args.handler(args)
     except (DataFileError, InputError, AnalysisError, OutputConflict, SweepConflict, SweepAborted) as error:
