@@ -9,16 +9,15 @@ over the built-in `catalog.toml`. Nothing is written anywhere while loading.
 
 import copy
 import functools
-import tomllib
 from importlib import resources
 from pathlib import Path
 
 from pydantic import ValidationError
 
 from model.consistency import check_references
-from model.errors import ScenarioError
+from model.errors import MISSING, ScenarioError
 from model.families import resolve
-from model.files import builtin_names, find_data_file
+from model.files import builtin_names, find_data_file, read_toml
 from model.scenario import Scenario
 from model.timeline import EVENTS
 
@@ -31,11 +30,7 @@ def builtin_scenarios() -> list[str]:
 
 
 def _read_toml(path: Path) -> dict:
-    try:
-        with open(path, "rb") as handle:
-            return tomllib.load(handle)
-    except tomllib.TOMLDecodeError as error:
-        raise ScenarioError(str(path), [("file", path.name, f"not valid TOML: {error}")]) from None
+    return read_toml(path, "scenario", ScenarioError)
 
 
 def merge(base: dict, over: dict) -> dict:
@@ -100,8 +95,8 @@ def _format_location(loc: tuple) -> str:
 
 def validation_problems(error: ValidationError) -> list[tuple[str, object, str]]:
     """Pydantic's complaints as (key path as the file writes it, value found, what is wrong)."""
-    return [(_format_location(e["loc"]) or "(top level)", e.get("input"), e["msg"])
-            for e in error.errors(include_url=False)]
+    return [(_format_location(e["loc"]) or "(top level)", MISSING if e["type"] == "missing" else e.get("input"),
+             e["msg"]) for e in error.errors(include_url=False)]
 
 
 @functools.lru_cache(maxsize=1)

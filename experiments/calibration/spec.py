@@ -6,14 +6,13 @@ Parameters are written as in sweep specs (`[[parameters]]` with `name`, `path`
 and `range`); every calibrated parameter needs a range.
 """
 
-import tomllib
 from importlib import resources
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from experiments.sweep.spec import Factor, SpecError
-from model.files import find_data_file
+from model.files import find_data_file, read_toml
 from model.loading import validation_problems
 
 FITTED = ("drone", "cruise", "ballistic")
@@ -68,11 +67,9 @@ class CalibrationSpec(BaseModel):
 def load_calibration_spec(source: str | Path = "defender") -> CalibrationSpec:
     """A calibration file by built-in name (`defender`) or path; every parameter needs a range."""
     path = find_data_file(source, SPECS, "calibration", SpecError)
+    raw = read_toml(path, "calibration", SpecError)
     try:
-        raw = tomllib.loads(path.read_text())
         spec = CalibrationSpec.model_validate({**raw, "base_dir": str(path.parent)})
-    except tomllib.TOMLDecodeError as error:
-        raise SpecError(str(path), [("file", path.name, f"not valid TOML: {error}")]) from None
     except ValidationError as error:
         raise SpecError(str(path), validation_problems(error)) from None
     problems = [(f"parameters[{k}].range", p.range, "a calibrated parameter needs a range")

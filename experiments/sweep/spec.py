@@ -22,7 +22,6 @@ A spec is a TOML file (or a built-in name from `experiments/specs/`):
 Errors name the file, the key and the value, and nothing is written.
 """
 
-import tomllib
 from datetime import date
 from importlib import resources
 from pathlib import Path
@@ -32,7 +31,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from experiments.sweep.sampling import SAMPLERS, Sampler, kinds_described, setting_described
 from model.errors import DataFileError
-from model.files import builtin_names, find_data_file
+from model.files import builtin_names, find_data_file, read_toml
 from model.loading import validation_problems
 
 SPECS = resources.files("experiments") / "specs"
@@ -182,8 +181,5 @@ def parse_spec(raw: dict, source: str = "<spec>", base_dir: str = "") -> SweepSp
 def load_spec(source: str | Path) -> SweepSpec:
     """Load a sweep spec by built-in name or from a TOML file path."""
     path = _path_of(source)
-    try:
-        raw = tomllib.loads(path.read_text())
-    except tomllib.TOMLDecodeError as error:
-        raise SpecError(str(path), [("file", path.name, f"not valid TOML: {error}")]) from None
+    raw = read_toml(path, "sweep spec", SpecError)
     return parse_spec(raw, str(path), str(path.parent))
