@@ -93,10 +93,26 @@ def _format_location(loc: tuple) -> str:
     return text
 
 
+def _union_member(part) -> bool:
+    """Whether a location part is the member of a union pydantic tried (`int`, `list[...]`), not a key."""
+    return isinstance(part, str) and (part in {"int", "float", "str", "bool", "date", "datetime"}
+                                      or part.endswith("]") and "[" in part)
+
+
 def validation_problems(error: ValidationError) -> list[tuple[str, object, str]]:
-    """Pydantic's complaints as (key path as the file writes it, value found, what is wrong)."""
-    return [(_format_location(e["loc"]) or "(top level)", MISSING if e["type"] == "missing" else e.get("input"),
-             e["msg"]) for e in error.errors(include_url=False)]
+    """Pydantic's complaints as (key path as the file writes it, value found, what is wrong).
+
+    A value no member of a union takes is one problem, at its key, with the first member's complaint.
+    """
+    problems, seen = [], set()
+    for e in error.errors(include_url=False):
+        loc = tuple(p for p in e["loc"] if not _union_member(p))
+        if loc in seen:
+            continue
+        seen.add(loc)
+        problems.append((_format_location(loc) or "(top level)", MISSING if e["type"] == "missing"
+                         else e.get("input"), e["msg"]))
+    return problems
 
 
 @functools.lru_cache(maxsize=1)
@@ -129,8 +145,12 @@ def build_scenario(raw: dict, source: str = "<scenario>") -> Scenario:
     problems = check_references(scenario)
     if not problems and scenario.attacker.mode == "replay":
         from model.observed import replay_problems  # reads the attack data: after the cheap checks
+        from model.weapon_mapping import ObservationError
 
-        problems = replay_problems(scenario)
+        try:
+            problems = replay_problems(scenario)
+        except ObservationError as error:  # the data file or mapping at fault is named, not the scenario
+            raise ScenarioError(error.source, error.problems) from None
     if problems:
         raise ScenarioError(source, problems)
     return Scenario.model_validate(resolve(scenario.model_dump()))  # family keys as class keys, once

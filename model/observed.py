@@ -208,25 +208,21 @@ def decoy_class(threats: dict) -> str | None:
 
 
 def replay_problems(scenario) -> list[tuple[str, object, str]]:
-    """What stops a scenario's replay: an unreadable file or mapping, or mapping subtypes the catalog lacks.
+    """What stops a scenario's replay: mapping subtypes the catalog lacks.
 
-    Every subtype of the weapon mapping but `other` (not simulated) needs a catalog class of that name.
+    Every subtype of the weapon mapping but `other` (not simulated) needs a catalog class of that name. An
+    unreadable attack-data file or mapping raises its own `ObservationError`, naming that file (the one at
+    fault), not the scenario.
     """
     replay = scenario.attacker.replay
     if scenario.attacker.mode != "replay" or replay is None:
         return []
-    try:
-        mapping = read_mapping(replay.mapping)
-    except ObservationError as error:
-        return [("attacker.replay.mapping", replay.mapping, str(error))]
+    mapping = read_mapping(replay.mapping)
     missing = [s for s in mapping.subtypes if s != OTHER and s not in scenario.catalog.threats]
     if missing:
         return [("catalog.threats", ", ".join(missing),
                  f"replay needs a class for each subtype of the weapon mapping {mapping.source}")]
-    try:
-        load_observed(replay.file, replay.mapping, replay.include_regional)
-    except ObservationError as error:
-        return [("attacker.replay.file", replay.file, str(error))]
+    load_observed(replay.file, replay.mapping, replay.include_regional)
     return []
 
 

@@ -535,11 +535,12 @@ def test_replay_problems_follow_the_scenario_mapping(tmp_path):
     assert replay_problems(_scenario(["drone", "cruise"], mapping=str(path)))[0][:2] == ("catalog.threats",
                                                                                         "ballistic")
     bad = _mapping_file(tmp_path, '[clases]\n', "bad.toml")
-    (key, value, why), = replay_problems(_scenario(["drone"], mapping=str(bad)))
-    assert key == "attacker.replay.mapping" and value == str(bad) and "unknown table" in why
-    (key, value, why), = replay_problems(_scenario(["drone", "cruise", "ballistic"], mapping=str(path),
-                                                   file=tmp_path / "absent.csv"))
-    assert key == "attacker.replay.file" and "no such attack-data file" in why
+    with pytest.raises(ObservationError) as caught:  # named by the file at fault, not by the scenario
+        replay_problems(_scenario(["drone"], mapping=str(bad)))
+    assert caught.value.source == str(bad) and "unknown table" in str(caught.value)
+    with pytest.raises(ObservationError) as caught:
+        replay_problems(_scenario(["drone", "cruise", "ballistic"], mapping=str(path), file=tmp_path / "absent.csv"))
+    assert caught.value.source == str(tmp_path / "absent.csv") and "no such attack-data file" in str(caught.value)
 
 
 # ---------------------------------------------------------------- malformed files

@@ -23,7 +23,7 @@ SPECS = resources.files("experiments") / "calibration"
 class Optimiser(BaseModel):
     """Settings of `scipy.optimize.differential_evolution`."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
     maxiter: int = Field(25, ge=1)
     popsize: int = Field(6, ge=2)
@@ -33,7 +33,7 @@ class Optimiser(BaseModel):
 class AbcSettings(BaseModel):
     """Settings of the ABC-SMC posterior (`experiments/calibration/posterior.py`)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
     population: int = Field(500, ge=10, description="particles kept per generation: the ensemble's size")
     generations: int = Field(6, ge=1, description="generations at most, the prior's included")
@@ -51,7 +51,7 @@ class AbcSettings(BaseModel):
 class CalibrationSpec(BaseModel):
     """What to fit: the base scenario, the parameters and their ranges, replications and targets."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
     name: str
     scenario: str
