@@ -102,17 +102,17 @@ def _union_member(part) -> bool:
 def validation_problems(error: ValidationError) -> list[tuple[str, object, str]]:
     """Pydantic's complaints as (key path as the file writes it, value found, what is wrong).
 
-    A value no member of a union takes is one problem, at its key, with the first member's complaint.
+    A value no member of a union takes is one problem, at its key, with the complaint of the member of its own
+    type (`float` for `inf`), else the first member's.
     """
-    problems, seen = [], set()
+    found: dict[tuple, dict] = {}
     for e in error.errors(include_url=False):
         loc = tuple(p for p in e["loc"] if not _union_member(p))
-        if loc in seen:
-            continue
-        seen.add(loc)
-        problems.append((_format_location(loc) or "(top level)", MISSING if e["type"] == "missing"
-                         else e.get("input"), e["msg"]))
-    return problems
+        own_type = type(e.get("input")).__name__ in e["loc"]
+        if loc not in found or own_type:
+            found[loc] = e
+    return [(_format_location(loc) or "(top level)", MISSING if e["type"] == "missing" else e.get("input"),
+             e["msg"]) for loc, e in found.items()]
 
 
 @functools.lru_cache(maxsize=1)

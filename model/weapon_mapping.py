@@ -73,16 +73,18 @@ class WeaponMapping:
 def _layout_problems(raw: dict) -> list[tuple[str, object, str]]:
     """The file's top level: exactly the two tables, and optionally `unlisted`, a subtype's name."""
     needs = "a mapping has exactly two tables: [subtypes] (subtype -> family) and [classes] (weapon model -> subtype)"
-    problems = []
+    problems, meant = [], set()
     for key in raw:
         if key == UNLISTED:
             if not isinstance(raw[key], str):
                 problems.append((key, raw[key], "the subtype of models the mapping does not list, e.g. \"other\""))
         elif key not in TABLES:
-            close = [f"[{t}]" if t in TABLES else t for t in difflib.get_close_matches(key, (*TABLES, UNLISTED), n=1)]
-            problems.append(("table", key, "unknown table" + (f" (did you mean {close[0]}?)" if close else "")
+            close = difflib.get_close_matches(key, (*TABLES, UNLISTED), n=1)
+            meant.update(close)  # the table it misspells is not reported missing as well
+            shown = [f"[{t}]" if t in TABLES else t for t in close]
+            problems.append(("table", key, "unknown table" + (f" (did you mean {shown[0]}?)" if close else "")
                              + f"; {needs}, and optionally {UNLISTED} = \"other\" before them"))
-    problems += [("table", t, f"missing; {needs}") for t in TABLES if t not in raw]
+    problems += [("table", t, f"missing; {needs}") for t in TABLES if t not in raw and t not in meant]
     problems += [(t, raw[t], f"not a table; {needs}") for t in TABLES if t in raw and not isinstance(raw[t], dict)]
     return problems
 
