@@ -289,8 +289,8 @@ def test_a_replay_scenarios_bad_data_file_is_named_not_the_scenario(tmp_path, ca
     lines = FIXTURE.read_text().splitlines()
     lines[2] = lines[2].replace("2025-07-20 06:00", "2025-07-32")  # line 3's time_end
     data = write(tmp_path, "attacks.csv", "\n".join(lines) + "\n")
-    scenario = write(tmp_path, "replay.toml", BASE + 'start = 2025-07-20\nend = 2025-08-31\n[attacker]\nmode = "replay"\n'
-                     '[attacker.replay]\nfile = "attacks.csv"\n')
+    scenario = write(tmp_path, "replay.toml", BASE + 'start = 2025-07-20\nend = 2025-08-31\n[attacker]\n'
+                     'mode = "replay"\n[attacker.replay]\nfile = "attacks.csv"\n')
     line = refused(tmp_path, capsys, ["run", str(scenario), "--out", str(tmp_path / "out")])
     assert line == f"{data}: row 3, column time_end = '2025-07-32': not a date (YYYY-MM-DD or YYYY-MM-DD HH:MM)"
 

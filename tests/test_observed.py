@@ -493,7 +493,8 @@ def test_bad_mapping_is_an_error_naming_file_key_and_value(tmp_path, text, key, 
 
 
 def test_a_mapping_without_other_gets_it(tmp_path):
-    path = _mapping_file(tmp_path, 'unlisted = "other"\n[subtypes]\ndrone = "drone"\n[classes]\n"Shahed-136/131" = "drone"\n')
+    path = _mapping_file(tmp_path, 'unlisted = "other"\n[subtypes]\ndrone = "drone"\n'
+                                   '[classes]\n"Shahed-136/131" = "drone"\n')
     mapping = read_mapping(path)
     assert mapping.families == {"drone": "drone", "other": "other"}
     observed = load_observed(FIXTURE, mapping=path)

@@ -39,7 +39,7 @@ def headline_command(args) -> int:
     from experiments.sweep.spec import load_spec
 
     plan = headline()
-    specs = {name: load_spec(name, args.allow_large) for name in plan["specs"]}  # read once: all checked before any runs
+    specs = {name: load_spec(name, args.allow_large) for name in plan["specs"]}  # read once: all checked first
     for spec in specs.values():
         check_answers(spec)
     started = time.perf_counter()
