@@ -41,7 +41,7 @@ class AirCampaign(Model):
         super().__init__(rng=rng)
         self.config = scenario
         self.horizon = scenario.horizon
-        self.capacity = self.horizon if days is None else max(0, min(days, self.horizon))
+        self.capacity = days if days is not None and 0 <= days <= self.horizon else self.horizon
         self.days_done = 0
         self._takers: dict[int, tuple[np.ndarray, np.ndarray]] = {}
         self._night_seeds = leading_seeds(self.rng, self.horizon, self.capacity)  # raid kernel, a night each
@@ -52,7 +52,7 @@ class AirCampaign(Model):
         self._build_routes()
         self._build_air_defence()
         self.attacker = Attacker(self, scenario.attacker, scenario.catalog.threats, self._aim(),
-                                 replayed_nights(scenario, self.route_open, self.rng), self._aim(salvo=True))
+                                 replayed_nights(scenario, self.route_open, self.rng, self.capacity), self._aim(salvo=True))
         names = self.air_defence.interceptor_names
         # (book, supplier, interceptor type): each supplier keeps its books in its own rows
         self.logistics = np.zeros((len(LOGISTICS_BOOKS), len(scenario.suppliers), len(names)), dtype=np.int64)

@@ -103,6 +103,25 @@ def test_days_beyond_the_limit_are_refused(tmp_path, capsys, monkeypatch):
                     "pass --allow-large to run them anyway")
 
 
+def replay_file(tmp_path: Path, end: str) -> Path:
+    return write(tmp_path, f"replay-{end}.toml", BASE + f'start = 2025-07-20\nend = {end}\n[attacker]\n'
+                 f'mode = "replay"\n[attacker.replay]\nfile = "{FIXTURE}"\ndecoy_share = 0.38\n')
+
+
+@pytest.mark.parametrize("days", [10, 60])  # fewer nights than the reports hold, and more
+def test_a_replay_sized_for_its_days_makes_the_draws_of_the_whole_run(tmp_path, days):
+    scenario = load_scenario(replay_file(tmp_path, "2025-12-31"))
+    whole = AirCampaign(scenario, rng=5).run().daily().iloc[:days]
+    sized = AirCampaign(scenario, rng=5, days=days).run(days).daily()
+    pd.testing.assert_frame_equal(whole, sized)
+    assert sized["launched_drone"].sum() > 0  # the reports do replay
+
+
+def test_a_few_days_of_a_replay_ending_in_9999_take_memory_for_those_days_only(tmp_path):
+    campaign = AirCampaign(load_scenario(replay_file(tmp_path, "9999-12-31")), rng=5, days=20).run()
+    assert campaign.daily().shape[0] == 20 and campaign.ledger["stock"].shape[0] == 20
+
+
 def test_a_few_days_of_a_long_scenario_take_memory_for_those_days_only(tmp_path, capsys):
     path = write(tmp_path, "long.toml", BASE + "end = 9999-12-31\n")
     assert main(["run", str(path), "--days", "5", "--out", str(tmp_path / "out")]) == 0
