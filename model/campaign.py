@@ -51,8 +51,9 @@ class AirCampaign(Model):
                       for k, s in enumerate(scenario.sites)]
         self._build_routes()
         self._build_air_defence()
-        self.attacker = Attacker(self, scenario.attacker, scenario.catalog.threats, self._aim(),
-                                 replayed_nights(scenario, self.route_open, self.rng, self.capacity), self._aim(salvo=True))
+        replay = replayed_nights(scenario, self.route_open, self.rng, self.capacity)
+        self.attacker = Attacker(self, scenario.attacker, scenario.catalog.threats, self._aim(), replay,
+                                 self._aim(salvo=True))
         names = self.air_defence.interceptor_names
         # (book, supplier, interceptor type): each supplier keeps its books in its own rows
         self.logistics = np.zeros((len(LOGISTICS_BOOKS), len(scenario.suppliers), len(names)), dtype=np.int64)
@@ -248,7 +249,8 @@ class AirCampaign(Model):
     def step(self) -> None:
         """One day: the night's raid and its books (the day's logistics are events)."""
         if self.days_done >= self.capacity:
-            raise RuntimeError(f"the campaign ended after its {self.capacity} days; nothing is left to step")
+            last = self.config.date_of(self.capacity - 1)
+            raise RuntimeError(f"the campaign ended on {last}; nothing is left to step")
         d = self.days_done
         books = self.books
         night = books.night[d]  # launched, shot down, lost to EW, leaked: by class
