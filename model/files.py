@@ -14,10 +14,14 @@ def builtin_names(folder) -> list[str]:
     return sorted(p.name.removesuffix(".toml") for p in folder.iterdir() if p.name.endswith(".toml"))
 
 
+def _a(what: str) -> str:
+    return f"{'an' if what[:1] in 'aeiou' else 'a'} {what}"
+
+
 def file_problem(path: Path, what: str) -> str | None:
     """Why `path` cannot be read as a `what` file (a folder, missing), or None if it is a file."""
     if path.is_dir():
-        return f"a folder, not a {what} file"
+        return f"a folder, not {_a(what)} file"
     if not path.is_file():
         return f"no such {what} file"
     return None
@@ -60,7 +64,7 @@ def read_text(path: str | Path, what: str, error: type) -> str:
     except OSError as failure:
         raise error(where, [("file", where, f"cannot be read: {failure.strerror}")]) from None
     if not text.strip():
-        raise error(where, [("file", where, f"empty; a {what} file cannot be empty")])
+        raise error(where, [("file", where, f"empty; {_a(what)} file cannot be empty")])
     return text
 
 
@@ -72,5 +76,5 @@ def read_toml(path: str | Path, what: str, error: type) -> dict:
     except tomllib.TOMLDecodeError as failure:
         raise error(str(path), [("file", Path(path).name, f"not valid TOML: {failure}")]) from None
     if not raw:
-        raise error(str(path), [("file", str(path), f"holds no keys (only comments); an empty {what} file")])
+        raise error(str(path), [("file", str(path), f"holds no keys (only comments): {_a(what)} file cannot be empty")])
     return raw

@@ -142,7 +142,7 @@ def test_a_campaign_sized_for_its_days_makes_the_draws_of_the_whole_run(name):
     (None, "a folder, not a scenario file"),
     (NOT_UTF8, "not UTF-8 text (byte 11: b'\\xe9'); save it as UTF-8"),
     ("", "empty; a scenario file cannot be empty"),
-    ("# a scenario, to be written\n", "holds no keys (only comments); an empty scenario file"),
+    ("# a scenario, to be written\n", "holds no keys (only comments): a scenario file cannot be empty"),
 ])
 def test_an_unreadable_scenario_file_is_named(tmp_path, capsys, content, why):
     path = tmp_path / "scenario.toml"
@@ -282,9 +282,9 @@ def validate_argv(tmp_path: Path, data: Path, *extra: str) -> list[str]:
 
 
 @pytest.mark.parametrize(("content", "why"), [
-    (None, "a folder, not a attack-data file"),
+    (None, "a folder, not an attack-data file"),
     (b"time_start,time_end\n2025-07-20,\xff\xfe\n", "not UTF-8 text (byte 31: b'\\xff'); save it as UTF-8"),
-    ("", "empty; a attack-data file cannot be empty"),
+    ("", "empty; an attack-data file cannot be empty"),
 ])
 def test_an_unreadable_attack_data_file_is_named(tmp_path, capsys, content, why):
     path = tmp_path / "attacks.csv"
