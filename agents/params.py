@@ -16,4 +16,4 @@ Cell = Annotated[list[NonNegativeInt], Field(min_length=2, max_length=2)]
 class Params(BaseModel):
     """Base for every parameter table: unknown keys and silent type coercion are errors."""
 
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, allow_inf_nan=False)

@@ -74,7 +74,7 @@ def row_pieces(model: str, details_text, mapping: WeaponMapping, notes: dict[str
     if whole is not None:
         return {whole: 1.0}
     parts = model_parts(model)
-    subtypes = [mapping.subtype(p) or OTHER for p in parts]
+    subtypes = [mapping.subtype(p) or mapping.unlisted or OTHER for p in parts]
     details = _details(details_text) if len(parts) > 1 else None
     named = details is not None and set(details) == {model_key(p) for p in parts} and sum(details.values()) > 0
     if named:  # each part's share by the details (a part named twice shares its count)
@@ -100,8 +100,9 @@ def row_pieces(model: str, details_text, mapping: WeaponMapping, notes: dict[str
     if missing:
         notes["rows of unknown models"] += 1
         for part, weight in missing:
-            entry = unknown.setdefault(model_key(part), [part, 0.0])  # spelled as first seen, whatever the case
+            entry = unknown.setdefault(model_key(part), [part, 0.0, 0])  # spelled as first seen, whatever the case
             entry[1] += launched * weight
+            entry[2] += 1  # rows
     return pieces
 
 

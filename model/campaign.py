@@ -13,6 +13,7 @@ from mesa import Model
 from mesa.time import Priority
 
 from agents import Attacker, DefendedSite, DefenderBattery, Supplier
+from agents.sampling import leading_seeds
 from agents.targeting import Sight
 from model.air_defence import AirDefence
 from model.battery_strikes import strike_batteries
@@ -31,22 +32,28 @@ from model.timeline import ScheduledAction, schedule_timeline
 class AirCampaign(Model):
     """An air campaign from a scenario: `AirCampaign(load_scenario("baseline-2025"), rng=42).run()`."""
 
-    def __init__(self, scenario: Scenario, *, rng=None) -> None:
-        """Build grid, sites, batteries, attacker, suppliers and the timeline from `scenario`."""
+    def __init__(self, scenario: Scenario, *, rng=None, days: int | None = None) -> None:
+        """Build grid, sites, batteries, attacker, suppliers and the timeline from `scenario`.
+
+        `days`: the most days it will run (default: the whole scenario), what its books and seeds take memory
+        for; the draws of those days are the whole run's.
+        """
         super().__init__(rng=rng)
         self.config = scenario
         self.horizon = scenario.horizon
+        self.capacity = days if days is not None and 0 <= days <= self.horizon else self.horizon
         self.days_done = 0
         self._takers: dict[int, tuple[np.ndarray, np.ndarray]] = {}
-        self._night_seeds = self.rng.integers(2**32, size=self.horizon)  # raid kernel, a night each
+        self._night_seeds = leading_seeds(self.rng, self.horizon, self.capacity)  # raid kernel, a night each
         self.grid = TheatreGrid((scenario.grid.width, scenario.grid.height), random=self.random)
         self.site_damage = np.zeros(len(scenario.sites))
         self.sites = [DefendedSite(self, s, self.grid[tuple(s.cell)], self.site_damage[k:k + 1])
                       for k, s in enumerate(scenario.sites)]
         self._build_routes()
         self._build_air_defence()
-        self.attacker = Attacker(self, scenario.attacker, scenario.catalog.threats, self._aim(),
-                                 replayed_nights(scenario, self.route_open, self.rng), self._aim(salvo=True))
+        replay = replayed_nights(scenario, self.route_open, self.rng, self.capacity)
+        self.attacker = Attacker(self, scenario.attacker, scenario.catalog.threats, self._aim(), replay,
+                                 self._aim(salvo=True))
         names = self.air_defence.interceptor_names
         # (book, supplier, interceptor type): each supplier keeps its books in its own rows
         self.logistics = np.zeros((len(LOGISTICS_BOOKS), len(scenario.suppliers), len(names)), dtype=np.int64)
@@ -56,7 +63,7 @@ class AirCampaign(Model):
         self.suppliers = {p.name: Supplier(self, p, names, supplier_books, k, self.supplier_pauses[k:k + 1],
                                            self.batteries.stock)
                           for k, p in enumerate(scenario.suppliers)}
-        self.books = CampaignBooks(self.horizon, self.air_defence, scenario.catalog.threats,
+        self.books = CampaignBooks(self.capacity, self.air_defence, scenario.catalog.threats,
                                    [s.name for s in self.sites], self.site_values, list(self.suppliers),
                                    self.attacker.unit_cost)
         self.ledger = self.books.ledger
@@ -241,8 +248,9 @@ class AirCampaign(Model):
     # ------------------------------------------------------------------ a day
     def step(self) -> None:
         """One day: the night's raid and its books (the day's logistics are events)."""
-        if self.days_done >= self.horizon:
-            raise RuntimeError(f"the campaign ended on {self.config.end}; nothing is left to step")
+        if self.days_done >= self.capacity:
+            last = self.config.date_of(self.capacity - 1)
+            raise RuntimeError(f"the campaign ended on {last}; nothing is left to step")
         d = self.days_done
         books = self.books
         night = books.night[d]  # launched, shot down, lost to EW, leaked: by class
@@ -272,7 +280,7 @@ class AirCampaign(Model):
     # ------------------------------------------------------------------ running and results
     def run(self, days: int | None = None) -> "AirCampaign":
         """Run `days` more days, or to the end of the scenario."""
-        left = self.horizon - self.days_done
+        left = self.capacity - self.days_done
         days = left if days is None else days
         if days < 0 or days > left:
             raise InputError(f"days must be between 0 and the {left} days left, not {days}")

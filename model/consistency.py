@@ -49,6 +49,15 @@ class Check:
         for key in table or {}:
             self.need(key, known, f"{path}.{key}", what)
 
+    def unique(self, named: list[tuple[str, str | None]], what: str) -> None:
+        """Names in a named list (given as (path of the name, name); None: unnamed) are each used once."""
+        first: dict[str, str] = {}
+        for path, name in named:
+            if name is not None and name in first:
+                self.problem(path, name, f"a second {what} of this name (the first is at {first[name]}); "
+                                         f"{what} names must be unique")
+            first.setdefault(name, path)
+
     def on_grid(self, cell, path: str) -> None:
         """`cell` must lie on the scenario's grid."""
         grid = self.scenario.grid
@@ -82,6 +91,12 @@ def check_references(s) -> list[Problem]:
         check.on_grid(cell, f"grid.launch_areas[{i}]")
     for i, site in enumerate(s.sites):
         check.on_grid(site.cell, f"sites[{i}].cell")
+    check.unique([(f"sites[{i}].name", site.name) for i, site in enumerate(s.sites)], "site")
+    arriving = [(f"timeline[{i}]" + ("" if b is e else f".batteries[{j}]"), b)
+                for i, e in enumerate(s.timeline) for j, b in enumerate(e.arriving())]
+    check.unique([(f"{path}.name", b.name) for path, b in
+                  [(f"batteries[{i}]", b) for i, b in enumerate(s.batteries)] + arriving], "battery")
+    check.unique([(f"suppliers[{i}].name", p.name) for i, p in enumerate(s.suppliers)], "supplier")
     for i, battery in enumerate(s.batteries):
         check.placement(battery, f"batteries[{i}]")
     _check_preferences(check, s)
@@ -195,12 +210,8 @@ def _check_attacker(check: Check, s) -> None:
 
 
 def _check_suppliers(check: Check, s) -> None:
-    """Supplier names are unique and their products are interceptor types."""
-    seen = set()
+    """Suppliers' products are interceptor types."""
     for i, supplier in enumerate(s.suppliers):
-        if supplier.name in seen:
-            check.problem(f"suppliers[{i}].name", supplier.name, "a second supplier of this name")
-        seen.add(supplier.name)
         check.keys(supplier.products, check.interceptors, f"suppliers[{i}].products", "interceptor type")
 
 

@@ -21,17 +21,16 @@ Nothing is written or printed while loading.
 """
 
 import functools
-import tomllib
 from importlib import resources
 from pathlib import Path
 
 from pydantic import ValidationError
 
 from model.consistency import check_references
-from model.errors import ScenarioError
+from model.errors import MISSING, ScenarioError
 from model.extension import Origins, extend, merge, operations_without_parent, own_origins, relabel
 from model.families import resolve
-from model.files import builtin_names, find_data_file
+from model.files import builtin_names, find_data_file, read_toml
 from model.scenario import Scenario
 from model.timeline import EVENTS
 
@@ -44,11 +43,7 @@ def builtin_scenarios() -> list[str]:
 
 
 def _read_toml(path: Path) -> dict:
-    try:
-        with open(path, "rb") as handle:
-            return tomllib.load(handle)
-    except tomllib.TOMLDecodeError as error:
-        raise ScenarioError(str(path), [("file", path.name, f"not valid TOML: {error}")]) from None
+    return read_toml(path, "scenario", ScenarioError)
 
 
 FILE_KEYS = (("attacker", "replay", "file"), ("attacker", "replay", "mapping"), ("ensemble",))
@@ -108,10 +103,26 @@ def _format_location(loc: tuple) -> str:
     return text
 
 
+def _union_member(part) -> bool:
+    """Whether a location part is the member of a union pydantic tried (`int`, `list[...]`), not a key."""
+    return isinstance(part, str) and (part in {"int", "float", "str", "bool", "date", "datetime"}
+                                      or part.endswith("]") and "[" in part)
+
+
 def validation_problems(error: ValidationError) -> list[tuple[str, object, str]]:
-    """Pydantic's complaints as (key path as the file writes it, value found, what is wrong)."""
-    return [(_format_location(e["loc"]) or "(top level)", e.get("input"), e["msg"])
-            for e in error.errors(include_url=False)]
+    """Pydantic's complaints as (key path as the file writes it, value found, what is wrong).
+
+    A value no member of a union takes is one problem, at its key, with the complaint of the member of its own
+    type (`float` for `inf`), else the first member's.
+    """
+    found: dict[tuple, dict] = {}
+    for e in error.errors(include_url=False):
+        loc = tuple(p for p in e["loc"] if not _union_member(p))
+        own_type = type(e.get("input")).__name__ in e["loc"]
+        if loc not in found or own_type:
+            found[loc] = e
+    return [(_format_location(loc) or "(top level)", MISSING if e["type"] == "missing" else e.get("input"),
+             e["msg"]) for loc, e in found.items()]
 
 
 @functools.lru_cache(maxsize=1)
@@ -146,8 +157,12 @@ def build_scenario(raw: dict, source: str = "<scenario>") -> Scenario:
     problems = check_references(scenario)
     if not problems and scenario.attacker.mode == "replay":
         from model.observed import replay_problems  # reads the attack data: after the cheap checks
+        from model.weapon_mapping import ObservationError
 
-        problems = replay_problems(scenario)
+        try:
+            problems = replay_problems(scenario)
+        except ObservationError as error:  # the data file or mapping at fault is named, not the scenario
+            raise ScenarioError(error.source, error.problems) from None
     if problems:
         raise ScenarioError(source, relabel(problems, raw, origins, source))
     return Scenario.model_validate(resolve(scenario.model_dump()))  # family keys as class keys, once

@@ -27,7 +27,9 @@ reported attack window. Its traps, and what the loader does with each:
   (the reports say no more); without such details, a row whose models share a
   family is split evenly over their subtypes, and a row mixing families is `other`.
 - **Unknown models**: a model (or part of a mixed row) the mapping does not
-  list counts as `other` and is reported in `unknown_models` and `notes`.
+  list is refused, by name and row count, unless the mapping declares
+  `unlisted = "other"` (the built-in one does): then it counts as that
+  subtype and is reported in `unknown_models` and `notes`.
 - **Missing values**: a row without `launched` is skipped; an empty
   `not_reach_goal` is 0; an empty `destroyed` leaves the row's outcome
   unknown: it counts in `launched_` but not in `with_outcome_`, the
@@ -43,6 +45,7 @@ the file) or key, and the value, and nothing is returned.
 """
 
 import functools
+import io
 import os
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -53,7 +56,8 @@ import pandas as pd
 
 from model.attack_rows import daily_table, parse_counts, parse_dates, records, row_label
 from model.errors import InputError
-from model.weapon_mapping import FAMILIES, OTHER, ObservationError, read_mapping
+from model.files import read_text
+from model.weapon_mapping import FAMILIES, OTHER, UNLISTED, ObservationError, read_mapping
 
 REQUIRED = ("time_start", "time_end", "model", "launched", "destroyed", "not_reach_goal", "source")
 COUNTS = ("launched", "destroyed", "not_reach_goal", "is_shahed")
@@ -132,11 +136,10 @@ class ObservedAttacks:
 @functools.lru_cache(maxsize=8)
 def _load(path: str, mtime: float, mapping_path: str | None, mapping_mtime: float | None,
           include_regional: bool) -> ObservedAttacks:
+    text = read_text(path, "attack-data", ObservationError)  # a folder, not UTF-8, empty: named here
     try:
-        frame = pd.read_csv(path, dtype=str, keep_default_na=True)
-    except FileNotFoundError:
-        raise ObservationError(path, [("file", path, "no such attack-data file")]) from None
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as error:
+        frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=True)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError) as error:
         raise ObservationError(path, [("file", path, f"not a readable CSV file: {error}")]) from None
     missing = [c for c in REQUIRED if c not in frame.columns]
     if missing:
@@ -171,7 +174,14 @@ def _load(path: str, mtime: float, mapping_path: str | None, mapping_mtime: floa
     frame = frame.assign(not_reach_goal=frame["not_reach_goal"].fillna(0.0))
     unknown: dict[str, list] = {}
     rows = records(frame, mapping, notes, unknown)
-    unknown_models = dict(sorted(unknown.values(), key=lambda entry: -entry[1]))
+    if unknown and mapping.unlisted is None:
+        name, _, count = max(unknown.values(), key=lambda entry: entry[2])
+        others = f" (and {len(unknown) - 1} more unlisted models)" if len(unknown) > 1 else ""
+        raise ObservationError(path, [("model", name, f"in {count} rows kept, but the weapon mapping {mapping.source} "
+                                       f"does not list it{others}; add it under [classes] there, or write "
+                                       f"{UNLISTED} = \"other\" at the mapping's top to count unlisted models "
+                                       "as other")])
+    unknown_models = {name: launched for name, launched, _ in sorted(unknown.values(), key=lambda entry: -entry[1])}
     return ObservedAttacks(daily_table(rows, mapping), path, notes, unknown_models, mapping.subtypes,
                            dict(mapping.families))
 
@@ -198,25 +208,21 @@ def decoy_class(threats: dict) -> str | None:
 
 
 def replay_problems(scenario) -> list[tuple[str, object, str]]:
-    """What stops a scenario's replay: an unreadable file or mapping, or mapping subtypes the catalog lacks.
+    """What stops a scenario's replay: mapping subtypes the catalog lacks.
 
-    Every subtype of the weapon mapping but `other` (not simulated) needs a catalog class of that name.
+    Every subtype of the weapon mapping but `other` (not simulated) needs a catalog class of that name. An
+    unreadable attack-data file or mapping raises its own `ObservationError`, naming that file (the one at
+    fault), not the scenario.
     """
     replay = scenario.attacker.replay
     if scenario.attacker.mode != "replay" or replay is None:
         return []
-    try:
-        mapping = read_mapping(replay.mapping)
-    except ObservationError as error:
-        return [("attacker.replay.mapping", replay.mapping, str(error))]
+    mapping = read_mapping(replay.mapping)
     missing = [s for s in mapping.subtypes if s != OTHER and s not in scenario.catalog.threats]
     if missing:
         return [("catalog.threats", ", ".join(missing),
                  f"replay needs a class for each subtype of the weapon mapping {mapping.source}")]
-    try:
-        load_observed(replay.file, replay.mapping, replay.include_regional)
-    except ObservationError as error:
-        return [("attacker.replay.file", replay.file, str(error))]
+    load_observed(replay.file, replay.mapping, replay.include_regional)
     return []
 
 

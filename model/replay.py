@@ -13,11 +13,15 @@ from model.observed import decoy_class, load_observed
 from model.scenario import Scenario
 
 
-def replayed_nights(scenario: Scenario, route_open: np.ndarray, rng: np.random.Generator) -> np.ndarray | None:
-    """In replay mode, the observed launches of every night (nights, classes); else None.
+def replayed_nights(scenario: Scenario, route_open: np.ndarray, rng: np.random.Generator,
+                    days: int | None = None) -> np.ndarray | None:
+    """In replay mode, the observed launches of the first `days` nights (default all), (nights, classes); else None.
 
     `route_open` (routes, classes) says which classes reach which routes'
     targets: a class the reports launch that reaches no site is an error.
+    Nights after the last report launch nothing and draw nothing, so only the
+    reported ones are read and drawn: memory follows the data and `days`, not
+    the scenario's end, and the draws are the same whatever `days` is.
     """
     replay = scenario.attacker.replay
     if scenario.attacker.mode != "replay":
@@ -26,10 +30,13 @@ def replayed_nights(scenario: Scenario, route_open: np.ndarray, rng: np.random.G
     threats = scenario.catalog.threats
     names = list(threats)
     flown = [n for n in names if n in observed.subtypes]
-    counts = observed.launches(scenario.start, scenario.end, flown)
-    nights = np.zeros((scenario.horizon, len(names)), dtype=np.int64)
+    last = scenario.end if observed.daily.empty else min(scenario.end, observed.daily.index.max().date())
+    reported = max(scenario.day_of(last) + 1, 0)
+    counts = observed.launches(scenario.start, scenario.date_of(reported - 1), flown)
+    rows = scenario.horizon if days is None else days
+    nights = np.zeros((max(reported, rows), len(names)), dtype=np.int64)
     for k, name in enumerate(flown):
-        nights[:, names.index(name)] = counts[:, k]
+        nights[:reported, names.index(name)] = counts[:, k]
     unreachable = [n for n in flown if counts[:, flown.index(n)].sum() > 0 and not route_open[:, names.index(n)].any()]
     if unreachable:
         raise ScenarioError(scenario.name, [(f"catalog.threats.{n}.range_km", threats[n].range_km,
@@ -41,4 +48,4 @@ def replayed_nights(scenario: Scenario, route_open: np.ndarray, rng: np.random.G
         decoys = rng.binomial(drones, replay.decoy_share)
         nights[:, names.index(decoy)] = decoys
         nights[:, names.index("drone")] = drones - decoys
-    return nights
+    return nights[:rows]

@@ -6,17 +6,19 @@
 
 The file has two tables: `[subtypes]` (subtype -> family, one of `FAMILIES`) and
 `[classes]` (weapon model as the reports write it -> subtype). Matching ignores
-case and surrounding spaces; a model the mapping does not list is `other`.
+case and surrounding spaces. A model the mapping does not list is refused by the
+loader, naming it, unless the file declares `unlisted = "other"` (or another of its
+subtypes) before its tables: then it counts there, and is reported.
 """
 
 import difflib
 import re
-import tomllib
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
 from model.errors import DataFileError
+from model.files import read_toml
 
 FAMILIES = ("drone", "cruise", "ballistic", "other")
 """Observed families: Shahed-type drones with decoys, cruise and ballistic missiles, everything else."""
@@ -26,6 +28,8 @@ OTHER = "other"
 """The subtype (and family) of unknown models and of rows mixing families without details."""
 MAPPING = resources.files("model") / "data" / "weapon_classes.toml"
 TABLES = ("subtypes", "classes")
+UNLISTED = "unlisted"
+"""The key that declares the subtype of models a mapping does not list (without it, such a model is refused)."""
 _AND = re.compile(r"\s+and\s+", re.IGNORECASE)
 
 
@@ -53,6 +57,8 @@ class WeaponMapping:
     """Subtype -> family (one of FAMILIES), in file order; always has `other`."""
     source: str
     """The file it was read from."""
+    unlisted: str | None = None
+    """The subtype of models the file does not list (its `unlisted` key); None: such a model is an error."""
 
     @property
     def subtypes(self) -> list[str]:
@@ -64,25 +70,31 @@ class WeaponMapping:
         return self.classes.get(model_key(model))
 
 
+def _layout_problems(raw: dict) -> list[tuple[str, object, str]]:
+    """The file's top level: exactly the two tables, and optionally `unlisted`, a subtype's name."""
+    needs = "a mapping has exactly two tables: [subtypes] (subtype -> family) and [classes] (weapon model -> subtype)"
+    problems, meant = [], set()
+    for key in raw:
+        if key == UNLISTED:
+            if not isinstance(raw[key], str):
+                problems.append((key, raw[key], "the subtype of models the mapping does not list, e.g. \"other\""))
+        elif key not in TABLES:
+            close = difflib.get_close_matches(key, (*TABLES, UNLISTED), n=1)
+            meant.update(close)  # the table it misspells is not reported missing as well
+            shown = [f"[{t}]" if t in TABLES else t for t in close]
+            problems.append(("table", key, "unknown table" + (f" (did you mean {shown[0]}?)" if close else "")
+                             + f"; {needs}, and optionally {UNLISTED} = \"other\" before them"))
+    problems += [("table", t, f"missing; {needs}") for t in TABLES if t not in raw and t not in meant]
+    problems += [(t, raw[t], f"not a table; {needs}") for t in TABLES if t in raw and not isinstance(raw[t], dict)]
+    return problems
+
+
 def read_mapping(path: str | Path | None = None) -> WeaponMapping:
     """Weapon model -> subtype -> family, from a mapping TOML (`[subtypes]`, `[classes]`); the built-in by default."""
     source = Path(str(MAPPING)) if path is None else Path(path)
     where = str(source)
-    try:
-        raw = tomllib.loads(source.read_text())
-    except FileNotFoundError:
-        raise ObservationError(where, [("file", where, "no such mapping file")]) from None
-    except tomllib.TOMLDecodeError as error:
-        raise ObservationError(where, [("file", source.name, f"not valid TOML: {error}")]) from None
-    needs = "a mapping has exactly two tables: [subtypes] (subtype -> family) and [classes] (weapon model -> subtype)"
-    problems = []
-    for key in raw:
-        if key not in TABLES:
-            close = difflib.get_close_matches(key, TABLES, n=1)
-            problems.append(("table", key, "unknown table" + (f" (did you mean [{close[0]}]?)" if close else "")
-                             + f"; {needs}"))
-    problems += [("table", t, f"missing; {needs}") for t in TABLES if t not in raw]
-    problems += [(t, raw[t], f"not a table; {needs}") for t in TABLES if t in raw and not isinstance(raw[t], dict)]
+    raw = read_toml(source, "mapping", ObservationError)
+    problems = _layout_problems(raw)
     if problems:
         raise ObservationError(where, problems)
     families: dict[str, str] = {}
@@ -112,19 +124,23 @@ def read_mapping(path: str | Path | None = None) -> WeaponMapping:
                                                           f"{classes[key]!r}"))
         else:
             classes[key] = subtype
+    unlisted = raw.get(UNLISTED)
+    if unlisted is not None and unlisted not in families:
+        problems.append((UNLISTED, unlisted, f"not a subtype of this mapping; its subtypes: {', '.join(families)}"))
     if problems:
         raise ObservationError(where, problems)
-    return WeaponMapping(classes, families, where)
+    return WeaponMapping(classes, families, where, unlisted)
 
 
 def class_of(model: str, mapping: WeaponMapping | dict[str, str]) -> str | None:
     """The subtype of a weapon model; for "A and B", the subtype all parts share; None if they differ.
 
-    A model the mapping does not list is `other`, as the loader counts it. Case and surrounding spaces are ignored.
+    A model the mapping does not list is its `unlisted` subtype, else `other`. Case and surrounding spaces are ignored.
     A plain dict (model -> class) is accepted too, as older callers pass.
     """
     classes = mapping.classes if isinstance(mapping, WeaponMapping) else {model_key(k): v for k, v in mapping.items()}
+    unlisted = (mapping.unlisted if isinstance(mapping, WeaponMapping) else None) or OTHER
     if model_key(model) in classes:
         return classes[model_key(model)]
-    found = {classes.get(model_key(part), OTHER) for part in model_parts(model)}
+    found = {classes.get(model_key(part), unlisted) for part in model_parts(model)}
     return found.pop() if len(found) == 1 else None

@@ -1271,7 +1271,7 @@ def test_a_bad_force_or_kill_probability_event_is_named_with_file_key_and_value(
 
 def test_a_force_event_with_neither_factor_names_the_event_by_its_date(tiny):
     tiny["timeline"] = [{"event": "force", "date": date(2025, 1, 10), "type": "patriot"}]
-    with pytest.raises(ScenarioError, match=re.escape("tiny.toml: timeline[0] = datetime.date(2025, 1, 10): "
+    with pytest.raises(ScenarioError, match=re.escape("tiny.toml: timeline[0] = 2025-01-10: "
                                                       "changes nothing: give capacity_factor or ew_factor")):
         build_scenario(tiny, "tiny.toml")
 

@@ -169,8 +169,8 @@ def test_missing_replay_file_is_refused_when_building(tiny, tmp_path):
     missing = tmp_path / "absent.csv"
     with pytest.raises(ScenarioError) as caught:
         build_scenario(_replay(tiny, missing))
-    assert [key for key, _, _ in caught.value.problems] == ["attacker.replay.file"]
-    assert str(missing) in str(caught.value) and "no such attack-data file" in str(caught.value)
+    assert caught.value.source == str(missing)  # the file at fault, not the scenario
+    assert str(caught.value) == f"{missing}: file = '{missing}': no such attack-data file"
 
 
 def test_missing_replay_file_is_refused_when_loading(tmp_path):
@@ -178,7 +178,7 @@ def test_missing_replay_file_is_refused_when_loading(tmp_path):
     with pytest.raises(ScenarioError) as caught:
         load_scenario(path)
     message = str(caught.value)
-    assert "attacker.replay.file" in message and str(tmp_path / "absent.csv") in message
+    assert message.startswith(f"{tmp_path / 'absent.csv'}: ") and str(path) not in message
 
 
 def test_malformed_replay_file_is_refused_with_row_and_column(tiny, tmp_path):
@@ -189,4 +189,4 @@ def test_malformed_replay_file_is_refused_with_row_and_column(tiny, tmp_path):
     with pytest.raises(ScenarioError) as caught:
         build_scenario(_replay(tiny, bad))
     message = str(caught.value)
-    assert "attacker.replay.file" in message and "row 5, column launched" in message
+    assert message.startswith(f"{bad}: row 5, column launched = '-4.0': ")

@@ -225,7 +225,7 @@ def test_unknown_supplier_in_pause(tmp_path):
 def test_pause_ends_before_it_starts(tmp_path):
     text = BASE + '[[timeline]]\nevent = "pause"\nsupplier = "us-pac3"\nstart = 2025-03-11\nend = 2025-03-03\n'
     path = write(tmp_path, text)
-    error = load_bad(path, re.escape("timeline[0].end = datetime.date(2025, 3, 3)"), "before it starts",
+    error = load_bad(path, re.escape("timeline[0].end = 2025-03-03"), "before it starts",
                      "2025-03-11")
     assert problem(error)[0] == "timeline[0].end"
 
@@ -306,7 +306,7 @@ def test_force_and_kill_probability_entries_before_the_start_hold_from_the_first
 
 def test_end_before_start(tmp_path):
     path = write(tmp_path, BASE + "end = 2024-12-31\n")
-    error = load_bad(path, re.escape("end = datetime.date(2024, 12, 31)"), "before", "2025-01-01")
+    error = load_bad(path, re.escape("end = 2024-12-31"), "before", "2025-01-01")
     assert problem(error)[:2] == ("end", date(2024, 12, 31))
 
 

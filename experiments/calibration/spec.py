@@ -6,14 +6,13 @@ Parameters are written as in sweep specs (`[[parameters]]` with `name`, `path`
 and `range`); every calibrated parameter needs a range.
 """
 
-import tomllib
 from importlib import resources
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from experiments.sweep.spec import Factor, SpecError
-from model.files import find_data_file
+from model.files import find_data_file, read_toml
 from model.loading import validation_problems
 
 FITTED = ("drone", "cruise", "ballistic")
@@ -24,7 +23,7 @@ SPECS = resources.files("experiments") / "calibration"
 class Optimiser(BaseModel):
     """Settings of `scipy.optimize.differential_evolution`."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
     maxiter: int = Field(25, ge=1)
     popsize: int = Field(6, ge=2)
@@ -34,7 +33,7 @@ class Optimiser(BaseModel):
 class AbcSettings(BaseModel):
     """Settings of the ABC-SMC posterior (`experiments/calibration/posterior.py`)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
     population: int = Field(500, ge=10, description="particles kept per generation: the ensemble's size")
     generations: int = Field(6, ge=1, description="generations at most, the prior's included")
@@ -52,7 +51,7 @@ class AbcSettings(BaseModel):
 class CalibrationSpec(BaseModel):
     """What to fit: the base scenario, the parameters and their ranges, replications and targets."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
     name: str
     scenario: str
@@ -68,11 +67,9 @@ class CalibrationSpec(BaseModel):
 def load_calibration_spec(source: str | Path = "defender") -> CalibrationSpec:
     """A calibration file by built-in name (`defender`) or path; every parameter needs a range."""
     path = find_data_file(source, SPECS, "calibration", SpecError)
+    raw = read_toml(path, "calibration", SpecError)
     try:
-        raw = tomllib.loads(path.read_text())
         spec = CalibrationSpec.model_validate({**raw, "base_dir": str(path.parent)})
-    except tomllib.TOMLDecodeError as error:
-        raise SpecError(str(path), [("file", path.name, f"not valid TOML: {error}")]) from None
     except ValidationError as error:
         raise SpecError(str(path), validation_problems(error)) from None
     problems = [(f"parameters[{k}].range", p.range, "a calibrated parameter needs a range")

@@ -32,12 +32,14 @@ def _print_summary(name: str, seed: int, summary: dict, classes: list[str]) -> N
 def run_command(args) -> int:
     """Run one campaign, print its summary and write its outputs (a folder of another run is refused)."""
     from experiments.single_run import check_output_folder, run_identity, write_run
+    from model.limits import check_days
 
     scenario = load_scenario(args.scenario)
+    check_days(scenario, args.scenario, args.days, args.allow_large)  # before any memory is taken
     identity = run_identity(scenario, args.scenario, args.seed, args.days)
     out = Path(args.out)
     check_output_folder(out, identity, args.force)
-    campaign = AirCampaign(scenario, rng=args.seed).run(args.days)
+    campaign = AirCampaign(scenario, rng=args.seed, days=args.days).run(args.days)
     summary = campaign.summary()
     _print_summary(scenario.name, args.seed, summary, headings(scenario.catalog.threats))
     paths = write_run(campaign, out, identity)
@@ -53,4 +55,5 @@ def add_commands(sub) -> None:
     run.add_argument("--out", default="runs/latest", help="output folder (default runs/latest)")
     run.add_argument("--days", type=int, default=None, help="days to run (default: the whole scenario)")
     run.add_argument("--force", action="store_true", help="overwrite another run's results in --out")
+    run.add_argument("--allow-large", action="store_true", help="run more days than the limit (model/limits.py)")
     run.set_defaults(handler=run_command)

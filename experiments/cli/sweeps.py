@@ -9,7 +9,7 @@ def sweep_command(args) -> int:
     from experiments.sweep.runner import run_sweep
     from experiments.sweep.spec import load_spec
 
-    spec = load_spec(args.spec)  # read once: checked here, run below
+    spec = load_spec(args.spec, args.allow_large)  # read once: checked here, run below
     check_answers(spec)
     result = run_sweep(spec, args.out, workers=args.workers, scheduler=args.scheduler, shard=args.shard)
     print(f"{args.out}: computed {result.computed} runs, reused {result.reused}, failed {result.failed} "
@@ -39,7 +39,7 @@ def headline_command(args) -> int:
     from experiments.sweep.spec import load_spec
 
     plan = headline()
-    specs = {name: load_spec(name) for name in plan["specs"]}  # read once: all checked before any runs
+    specs = {name: load_spec(name, args.allow_large) for name in plan["specs"]}  # read once: all checked first
     for spec in specs.values():
         check_answers(spec)
     started = time.perf_counter()
@@ -60,6 +60,8 @@ def add_commands(sub) -> None:
     sweep.add_argument("--workers", type=int, default=None, help="local processes (default: all cores; 1: serial)")
     sweep.add_argument("--scheduler", default=None, help="a Dask scheduler address, e.g. tcp://HOST:8786")
     sweep.add_argument("--shard", default=None, help="run only slice I of N (I/N), for batch-job arrays")
+    sweep.add_argument("--allow-large", action="store_true", help="run more runs or days than the limits "
+                                                                   "(model/limits.py)")
     sweep.set_defaults(handler=sweep_command)
     report = sub.add_parser("report", help="write the report of a sweep's results folder (or a folder of them)")
     report.add_argument("results", help="a results folder written by `attrition sweep` or `attrition headline`")
@@ -68,4 +70,5 @@ def add_commands(sub) -> None:
     top_line = sub.add_parser("headline", help="run the headline sweeps and write one report answering them")
     top_line.add_argument("--out", default="results/headline", help="results folder (default results/headline)")
     top_line.add_argument("--workers", type=int, default=None, help="local processes (default: all cores)")
+    top_line.add_argument("--allow-large", action="store_true", help="lift the size limits (model/limits.py)")
     top_line.set_defaults(handler=headline_command)

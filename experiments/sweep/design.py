@@ -27,6 +27,7 @@ from experiments.sweep.sampling import unit_sample
 from experiments.sweep.spec import SpecError, SweepSpec
 from model import AirCampaign, ScenarioError, build_scenario, scenario_data
 from model.errors import DataFileError
+from model.limits import check_days
 
 __all__ = ["Run", "SweepPlan", "path_tokens", "replication_seed", "set_path", "unit_sample", "with_values"]
 
@@ -108,6 +109,7 @@ class SweepPlan:
         for point, values in enumerate(self.points):
             try:
                 scenario = build_scenario(self.scenario_data(values), self.scenario_source)
+                check_days(scenario, self.scenario_source, allow_large=self.spec.allow_large)
             except ScenarioError as error:
                 raise SpecError(self.source, [(f"design point {point}", values, str(error))]) from None
         self._check_daily_columns(scenario)
@@ -117,7 +119,7 @@ class SweepPlan:
         wanted = self.spec.outputs.daily
         if not wanted or wanted == "all":
             return
-        known = set(AirCampaign(scenario, rng=0).daily().columns)
+        known = set(AirCampaign(scenario, rng=0, days=0).daily().columns)
         for k, column in enumerate(wanted):
             if column not in known:
                 raise SpecError(self.source, [(f"outputs.daily[{k}]", column,

@@ -11,6 +11,7 @@ settings and imports no model, so analysis can import it.
 
 import inspect
 import itertools
+import math
 from datetime import date, timedelta
 from typing import ClassVar
 
@@ -37,6 +38,10 @@ class Sampler:
                 raise TypeError(f"two samplers are of kind {cls.kind!r}")
             SAMPLERS[cls.kind] = cls()
 
+    def size(self, spec) -> int:
+        """How many design points the spec's design has, counted without building it (`samples` unless told)."""
+        return spec.design.samples
+
     def unit_sample(self, spec) -> np.ndarray:
         """The design on the unit cube, (points, factors): the array SALib's analysers take back with the outcomes."""
         raise ValueError(f"a {self.kind} design has no unit sample")
@@ -62,6 +67,10 @@ class FullFactorial(Sampler):
 
     kind = "full_factorial"
     grid = True
+
+    def size(self, spec) -> int:
+        """The product of the factors' numbers of values."""
+        return math.prod(len(f.values or []) for f in spec.factors)
 
     def table(self, spec) -> pd.DataFrame:
         """The product of the factors' values, the last factor varying fastest."""
@@ -90,6 +99,10 @@ class Sobol(Sampler):
     analyser = "sobol"
     settings: ClassVar[dict[str, str]] = {"samples": "base samples N"}
 
+    def size(self, spec) -> int:
+        """N (D + 2)."""
+        return spec.design.samples * (len(spec.factors) + 2)
+
     def unit_sample(self, spec) -> np.ndarray:
         """N (D + 2) points, N = `samples`."""
         from SALib.sample import sobol
@@ -103,6 +116,10 @@ class Morris(Sampler):
     kind = "morris"
     analyser = "morris"
     settings: ClassVar[dict[str, str]] = {"samples": "trajectories N", "levels": "grid levels"}
+
+    def size(self, spec) -> int:
+        """N (D + 1)."""
+        return spec.design.samples * (len(spec.factors) + 1)
 
     def unit_sample(self, spec) -> np.ndarray:
         """`samples` trajectories of D + 1 points each."""

@@ -22,7 +22,6 @@ A spec is a TOML file (or a built-in name from `experiments/specs/`):
 Errors name the file, the key and the value, and nothing is written.
 """
 
-import tomllib
 from datetime import date
 from importlib import resources
 from pathlib import Path
@@ -32,7 +31,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from experiments.sweep.sampling import SAMPLERS, Sampler, kinds_described, setting_described
 from model.errors import DataFileError
-from model.files import builtin_names, find_data_file
+from model.files import builtin_names, find_data_file, read_toml
+from model.limits import check_runs
 from model.loading import validation_problems
 
 SPECS = resources.files("experiments") / "specs"
@@ -53,7 +53,7 @@ class Factor(BaseModel):
     waves of cruise and ballistic missiles together).
     """
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
     name: str = Field(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")
     path: str | list[str]
@@ -77,7 +77,7 @@ class Factor(BaseModel):
 class Design(BaseModel):
     """How design points are chosen from the factors: by the sampler of `kind`, with the settings it reads."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
     kind: Literal[tuple(SAMPLERS)] = Field("full_factorial", description=kinds_described())
     samples: int = Field(16, ge=1, description=setting_described("samples"))
@@ -92,7 +92,7 @@ class Design(BaseModel):
 class Outputs(BaseModel):
     """What to keep of each run: summary metrics always, and these daily columns."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
     daily: list[str] | Literal["all"] = Field(default_factory=list)
 
@@ -109,7 +109,7 @@ class Report(BaseModel):
     the pause length.
     """
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
     question: str = ""
     answers: list[str] = Field(default_factory=list)
@@ -120,7 +120,7 @@ class Report(BaseModel):
 class SweepSpec(BaseModel):
     """A whole sweep, as data."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
     name: str
     description: str = ""
@@ -136,6 +136,7 @@ class SweepSpec(BaseModel):
     report: Report = Report()
     base_dir: str = Field("", exclude=True, description="Folder of the spec file; scenario paths are relative to it.")
     source: str = Field("<spec>", exclude=True, description="Where the spec was read from, for messages.")
+    allow_large: bool = Field(False, exclude=True, description="Lift the limits of `model.limits` (--allow-large).")
 
 
 def builtin_specs() -> list[str]:
@@ -147,10 +148,14 @@ def _path_of(source: str | Path) -> Path:
     return find_data_file(source, SPECS, "sweep spec", SpecError)
 
 
-def parse_spec(raw: dict, source: str = "<spec>", base_dir: str = "") -> SweepSpec:
-    """Validate a spec given as plain data; structural checks only (see `experiments.sweep.design`)."""
+def parse_spec(raw: dict, source: str = "<spec>", base_dir: str = "", allow_large: bool = False) -> SweepSpec:
+    """Validate a spec given as plain data; structural checks only (see `experiments.sweep.design`).
+
+    A design of more runs than `model.limits.MAX_RUNS` is refused, counted before it is built, unless
+    `allow_large`.
+    """
     try:
-        spec = SweepSpec.model_validate({**raw, "base_dir": base_dir, "source": source})
+        spec = SweepSpec.model_validate({**raw, "base_dir": base_dir, "source": source, "allow_large": allow_large})
     except ValidationError as error:
         raise SpecError(source, validation_problems(error)) from None
     problems = []
@@ -176,14 +181,12 @@ def parse_spec(raw: dict, source: str = "<spec>", base_dir: str = "") -> SweepSp
                                  "the range is empty: its low end must be below its high end"))
     if problems:
         raise SpecError(source, problems)
+    check_runs(spec.design.sampler.size(spec), spec.replications, source, SpecError, allow_large)
     return spec
 
 
-def load_spec(source: str | Path) -> SweepSpec:
-    """Load a sweep spec by built-in name or from a TOML file path."""
+def load_spec(source: str | Path, allow_large: bool = False) -> SweepSpec:
+    """Load a sweep spec by built-in name or from a TOML file path (`allow_large`: see `parse_spec`)."""
     path = _path_of(source)
-    try:
-        raw = tomllib.loads(path.read_text())
-    except tomllib.TOMLDecodeError as error:
-        raise SpecError(str(path), [("file", path.name, f"not valid TOML: {error}")]) from None
-    return parse_spec(raw, str(path), str(path.parent))
+    raw = read_toml(path, "sweep spec", SpecError)
+    return parse_spec(raw, str(path), str(path.parent), allow_large)
