@@ -17,7 +17,8 @@ import tomli_w
 from experiments.cli import campaigns, main
 from experiments.sweep.design import design_table
 from experiments.sweep.spec import SpecError, parse_spec
-from model import AirCampaign, load_scenario
+from model import AirCampaign, build_scenario, load_scenario, scenario_data
+from model.errors import ScenarioError
 from model.limits import MAX_DAYS, MAX_RUNS
 from model.observed import load_observed
 from model.weapon_mapping import read_mapping
@@ -68,12 +69,13 @@ def never(*args, **kwargs):
     ('[[pause_processes]]\nsupplier = "us-pac3"\nmean_interval_days = inf\nmean_duration_days = 30\n',
      "pause_processes[0].mean_interval_days = inf: Input should be a finite number"),
     ('[[add.sites]]\nname = "Lviv-2"\ncell = [2, 10]\nvalue = nan\n', "].value = nan: Input should be a finite number"),
-    # two sites of one name would share one damage_at_ column
+    # two sites of one name would share one damage_at_ column: an added one is refused as it is added,
+    # two in a list written whole by the consistency check (below)
     ('[[add.sites]]\nname = "Kyiv"\ncell = [12, 12]\nvalue = 2.0\n',
-     "].name = 'Kyiv': a second site of this name (the first is at sites[0].name); site names must be unique"),
+     "add.sites[0].name = 'Kyiv': the sites already have an entry of this name (write [[replace.sites]] to change it)"),
     ('[[add.batteries]]\ntype = "patriot"\ncell = [11, 12]\nname = "P-1"\n'
      '[[add.batteries]]\ntype = "patriot"\ncell = [11, 12]\nname = "P-1"\n',
-     "].name = 'P-1': a second battery of this name (the first is at batteries["),
+     "add.batteries[1].name = 'P-1': the batteries already have an entry of this name"),
     # a date is shown as the file writes it, not as datetime.date(...)
     ('[[add.timeline]]\nevent = "pause"\nsupplier = "us-pac3"\nstart = 2025-05-01\nend = 2025-04-01\n',
      "].end = 2025-04-01: "),
@@ -83,6 +85,21 @@ def test_a_bad_scenario_value_is_named_by_file_key_and_value(tmp_path, capsys, t
     line = refused(tmp_path, capsys, ["run", str(path), "--out", str(tmp_path / "out")])
     assert line.startswith(f"{path}: ") and expected in line
     assert "datetime.date" not in line
+
+
+@pytest.mark.parametrize(("table", "entry"), [
+    ("sites", {"name": "Kyiv", "cell": [12, 12], "value": 2.0}),
+    ("suppliers", {"name": "us-pac3", "products": {"pac3_mse": 1.0}, "lead_time_days": 30, "ship_every_days": 30}),
+])
+def test_two_entries_of_one_name_in_a_list_written_whole_are_refused(table, entry):
+    raw, source = scenario_data("baseline-2025")
+    raw[table] = [*raw[table], entry]
+    with pytest.raises(ScenarioError) as caught:
+        build_scenario(raw, source)
+    first = next(k for k, e in enumerate(raw[table]) if e["name"] == entry["name"])
+    assert str(caught.value).splitlines()[0] == (
+        f"{source}: {table}[{len(raw[table]) - 1}].name = {entry['name']!r}: a second {table[:-1]} of this name "
+        f"(the first is at {table}[{first}].name); {table[:-1]} names must be unique")
 
 
 def test_a_horizon_beyond_the_limit_is_refused_before_any_memory_is_taken(tmp_path, capsys, monkeypatch):
