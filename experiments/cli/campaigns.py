@@ -2,7 +2,9 @@
 
 from pathlib import Path
 
+from experiments.cli import options
 from model import AirCampaign, load_scenario
+from model.errors import InputError
 from model.families import headings
 
 HEADLINES = (
@@ -30,10 +32,12 @@ def _print_summary(name: str, seed: int, summary: dict, classes: list[str]) -> N
 
 
 def run_command(args) -> int:
-    """Run one campaign, print its summary and write its outputs (a folder of another run is refused)."""
+    """Run one campaign, print its summary and write its outputs; the folder is checked before the run starts."""
     from experiments.single_run import check_output_folder, run_identity, write_run
 
     scenario = load_scenario(args.scenario)
+    if args.days is not None and args.days > scenario.horizon:
+        raise InputError(f"--days {args.days}: {scenario.name} runs {scenario.horizon} days; give at most that")
     identity = run_identity(scenario, args.scenario, args.seed, args.days)
     out = Path(args.out)
     check_output_folder(out, identity, args.force)
@@ -49,8 +53,13 @@ def add_commands(sub) -> None:
     """The commands' grammar, under the top-level parser's subcommands `sub`."""
     run = sub.add_parser("run", help="run one campaign and write its daily table, summary and figure")
     run.add_argument("scenario", help="a built-in scenario name or a path to a scenario TOML file")
-    run.add_argument("--seed", type=int, default=42, help="the run's random seed (default 42)")
-    run.add_argument("--out", default="runs/latest", help="output folder (default runs/latest)")
-    run.add_argument("--days", type=int, default=None, help="days to run (default: the whole scenario)")
+    run.add_argument("--seed", type=options.seed, default=42, help="the run's random seed, 0 or more (default 42)")
+    run.add_argument("--out", default="runs/latest",
+                     help="output folder (default runs/latest): new, empty, or holding an earlier run's daily.csv, "
+                          "summary.json and campaign.png; a folder with other files in it is refused")
+    run.add_argument("--days", type=options.days, default=None,
+                     help="days to run, 1 or more (default: the whole scenario)")
     run.add_argument("--force", action="store_true", help="overwrite another run's results in --out")
-    run.set_defaults(handler=run_command)
+    run.set_defaults(handler=run_command, interrupted="the run had not finished, so nothing was written (a run "
+                                                      "writes its folder only at the end); run it again to start "
+                                                      "over")
