@@ -66,7 +66,7 @@ def check_output(path: str | Path, *, option: str = "--out", file: bool = False,
         raise OutputError(f"{option} {str(path)[:40]}...: the path is {len(os.fsencode(str(path)))} bytes; the "
                           f"file system takes paths of up to {longest} (less the names written inside)")
     existing, missing = _nearest_existing(path, option)
-    if not missing:  # the path itself exists
+    if os.path.lexists(path):
         return _check_existing(path, option, file, previous)
     if not os.access(existing, os.W_OK | os.X_OK):
         raise OutputError(f"{option} {path}: no permission to create it in {existing}")

@@ -181,8 +181,8 @@ def add_commands(sub, observed) -> None:
     fit = sub.add_parser("calibrate", parents=[observed],
                          help="fit the defender's uncertain parameters to observed monthly shares")
     fit.add_argument("--out", required=True,
-                     help="folder of the posterior (a stopped fit there continues); with --method point, the "
-                          "calibrated scenario TOML to write")
+                     help="folder of the posterior: new, empty or a fit's (a stopped fit there continues); with "
+                          "--method point, the calibrated scenario TOML to write")
     fit.add_argument("--method", choices=("abc", "point"), default="abc",
                      help="abc: a posterior ensemble by ABC-SMC (default); point: one best parameter set "
                           "(differential evolution)")
@@ -204,7 +204,8 @@ def add_commands(sub, observed) -> None:
     sbc.add_argument("--datasets", type=options.datasets, default=20,
                      help="synthetic data sets, 1 or more (default 20)")
     sbc.add_argument("--spec", default="recovery", help="calibration file (default recovery: 5 parameters)")
-    sbc.add_argument("--out", default="runs/recovery", help="folder of the fits (a stopped check resumes)")
+    sbc.add_argument("--out", default="runs/recovery",
+                     help="folder of the fits: new, empty or an earlier check's (a stopped check resumes)")
     sbc.add_argument("--workers", type=options.workers, default=None, help="local processes (default: all cores)")
     sbc.set_defaults(handler=recovery_command,
                      interrupted="finished fits are saved in {out}; run the same command again to resume")
@@ -218,5 +219,6 @@ def add_commands(sub, observed) -> None:
     check.add_argument("--reference", type=options.period, default=None,
                        help="START:END whose pooled share is the constant guess (default: --period)")
     check.add_argument("--out", default="runs/validation",
-                       help="folder for validation.csv, skill.csv, night_bins.csv and validation.png")
+                       help="folder for validation.csv, skill.csv, night_bins.csv and validation.png: new, "
+                            "empty or an earlier validation's")
     check.set_defaults(handler=validate_command, interrupted=START_OVER)

@@ -75,7 +75,8 @@ def add_commands(sub) -> None:
     ahead.add_argument("--workers", type=options.workers, default=None,
                        help="local processes, 1 or more (default: all cores; 1: serial)")
     ahead.add_argument("--mapping", default=None, help="weapon model -> class TOML (default: the built-in one)")
-    ahead.add_argument("--out", default="runs/forecast", help="folder for forecast.csv and forecast.png")
+    ahead.add_argument("--out", default="runs/forecast",
+                       help="folder for forecast.csv and forecast.png: new, empty or an earlier forecast's")
     ahead.set_defaults(handler=forecast_command, interrupted=START_OVER)
     back = sub.add_parser("backtest", help="fit before each origin, forecast the days after, score against "
                                            "the reports beside two naive forecasts")
@@ -98,5 +99,6 @@ def add_commands(sub) -> None:
     back.add_argument("--workers", type=options.workers, default=None,
                       help="local processes, 1 or more (default: all cores; 1: serial)")
     back.add_argument("--mapping", default=None, help="weapon model -> class TOML (default: the built-in one)")
-    back.add_argument("--out", default="runs/backtest", help="folder for backtest.csv, the figures and fits")
+    back.add_argument("--out", default="runs/backtest",
+                      help="folder for backtest.csv, the figures and fits: new, empty or an earlier backtest's")
     back.set_defaults(handler=backtest_command, interrupted=_backtest_interrupted)

@@ -20,9 +20,12 @@ class CommandParser(argparse.ArgumentParser):
     """argparse, with its errors in the command's one-line form instead of usage lines and exit."""
 
     def error(self, message: str):
-        """Raise the error for `main` to print: `--workers 0: ...`, not argparse's `argument --workers: 0: ...`."""
-        message = re.sub(r"^argument (\S+): ", r"\1 ", message)
-        raise UsageError(f"{message} (see `{self.prog} --help`)")
+        """Raise the error for `main` to print: `--workers 0: ...`, not argparse's `argument --workers: 0: ...`.
+
+        A message that names no option (a missing or unknown argument) points to the command's --help.
+        """
+        message, named = re.subn(r"^argument (\S+): ", r"\1 ", message)
+        raise UsageError(message if named else f"{message} (see `{self.prog} --help`)")
 
 
 def _whole(text: str) -> int:
@@ -44,8 +47,7 @@ def at_least(minimum: int, why: str):
     return whole_number
 
 
-workers = at_least(1, "give 1 or more local processes (1 runs in this process; leave --workers out to use "
-                      "every core)")
+workers = at_least(1, "give 1 or more local processes; leave --workers out to use every core")
 seed = at_least(0, "a seed is a whole number, 0 or more")
 replications = at_least(1, "give 1 or more runs")
 days = at_least(1, "give 1 or more days")
