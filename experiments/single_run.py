@@ -55,14 +55,17 @@ def check_output_folder(out: Path, identity: dict, force: bool = False) -> None:
 
 
 def write_run(campaign: AirCampaign, out: Path, identity: dict) -> dict[str, Path]:
-    """Write the daily table, the summary (with `identity`) and the figure; returns their paths."""
+    """Write the daily table, the summary (with `identity`) and the figure; returns their paths.
+
+    The summary goes first: it marks the folder as this run's, so a write cut short is rewritten by a rerun.
+    """
     out.mkdir(parents=True, exist_ok=True)
     paths = {name: out / name for name in OUTPUT_FILES}
-    daily = campaign.daily()
-    daily.to_csv(paths["daily.csv"], index=False)
     summary = {key: _json_safe(value) for key, value in campaign.summary().items()}
     payload = {"run": identity, "summary": summary}
     paths["summary.json"].write_text(json.dumps(payload, indent=2, default=str) + "\n")
+    daily = campaign.daily()
+    daily.to_csv(paths["daily.csv"], index=False)
     fig = campaign_figure(daily, f"{campaign.config.name}, seed {identity.get('seed')}",
                           headings(campaign.config.catalog.threats))
     fig.savefig(paths["campaign.png"], dpi=120)

@@ -311,3 +311,13 @@ def test_point_fit_with_targets_leaving_out_a_class_reports_it_as_outside_the_lo
     assert "drone" in line and "(target 5.0)" in line and "(target 10.0)" in line
     assert "cruise" in line and "(no target: not in the loss)" in line
     assert out.is_file()
+
+
+def test_run_sweep_refuses_workers_below_one_before_making_the_folder(tmp_path):
+    from experiments import run_sweep
+    from model.errors import InputError
+
+    out = tmp_path / "out"
+    with pytest.raises(InputError, match=r"workers = -2: give 1 or more"):
+        run_sweep(h.write_spec(tmp_path), out, workers=-2, progress=False)
+    assert not out.exists()

@@ -40,7 +40,7 @@ def headline() -> dict:
 
 def check_report_folder(out: Path) -> Path:
     """Refuse a report folder that cannot be written or holds files that are not an earlier report's."""
-    return check_output(out, previous=holds_any("report.html", "report.md"))
+    return check_output(out, previous=holds_any("report.html", "report.md", "figures"))
 
 
 def sweep_folders(path: Path) -> list[Path]:
