@@ -55,8 +55,8 @@ def add_commands(sub) -> None:
     run.add_argument("scenario", help="a built-in scenario name or a path to a scenario TOML file")
     run.add_argument("--seed", type=options.seed, default=42, help="the run's random seed, 0 or more (default 42)")
     run.add_argument("--out", default="runs/latest",
-                     help="output folder (default runs/latest): new, empty, or holding an earlier run's daily.csv, "
-                          "summary.json and campaign.png; a folder with other files in it is refused")
+                     help="output folder (default runs/latest): new, empty, or an earlier run's (its summary.json "
+                          "says so); any other folder is refused, so no file of yours is overwritten")
     run.add_argument("--days", type=options.days, default=None,
                      help="days to run, 1 or more (default: the whole scenario)")
     run.add_argument("--force", action="store_true", help="overwrite another run's results in --out")
