@@ -12,6 +12,7 @@ from pathlib import Path
 
 import matplotlib.pyplot as plt
 
+from experiments.outputs import check_output
 from experiments.reporting.figures import campaign_figure
 from model import AirCampaign, Scenario
 from model.families import headings
@@ -27,30 +28,44 @@ def _json_safe(value):
     return None if isinstance(value, float) and math.isnan(value) else value
 
 
-def check_output_folder(out: Path, identity: dict, force: bool = False) -> None:
-    """Refuse to overwrite another run's results unless `force`; nothing is written here."""
-    previous = out / "summary.json"
-    if force or not previous.exists():
-        return
+def _previous_run(out: Path) -> dict | None:
+    """The identity a previous run left in `out`'s summary.json, or None if `out` holds no run's summary."""
     try:
-        found = json.loads(previous.read_text()).get("run", {})
-    except (json.JSONDecodeError, OSError):
-        found = {}
+        found = json.loads((out / "summary.json").read_text())
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+        return None
+    run = found.get("run") if isinstance(found, dict) else None
+    return run if isinstance(run, dict) else None
+
+
+def check_output_folder(out: Path, identity: dict, force: bool = False) -> None:
+    """Refuse a folder that cannot be written, that holds others' files, or (unless `force`) another run's.
+
+    A run writes into a new or empty folder, or one holding an earlier run's outputs (its summary.json says
+    so); the same run again rewrites identical files.
+    """
+    check_output(out, previous=lambda folder: _previous_run(folder) is not None)
+    found = _previous_run(out)
+    if force or found is None:
+        return
     if any(found.get(key) != value for key, value in identity.items()):
         raise OutputConflict(
-            f"{out} already holds results of another run ({found or 'unreadable summary.json'}); "
+            f"{out} already holds results of another run ({found}); "
             "choose another --out or pass --force to overwrite")
 
 
 def write_run(campaign: AirCampaign, out: Path, identity: dict) -> dict[str, Path]:
-    """Write the daily table, the summary (with `identity`) and the figure; returns their paths."""
+    """Write the daily table, the summary (with `identity`) and the figure; returns their paths.
+
+    The summary goes first: it marks the folder as this run's, so a write cut short is rewritten by a rerun.
+    """
     out.mkdir(parents=True, exist_ok=True)
     paths = {name: out / name for name in OUTPUT_FILES}
-    daily = campaign.daily()
-    daily.to_csv(paths["daily.csv"], index=False)
     summary = {key: _json_safe(value) for key, value in campaign.summary().items()}
     payload = {"run": identity, "summary": summary}
     paths["summary.json"].write_text(json.dumps(payload, indent=2, default=str) + "\n")
+    daily = campaign.daily()
+    daily.to_csv(paths["daily.csv"], index=False)
     fig = campaign_figure(daily, f"{campaign.config.name}, seed {identity.get('seed')}",
                           headings(campaign.config.catalog.threats))
     fig.savefig(paths["campaign.png"], dpi=120)

@@ -129,7 +129,7 @@ def test_backtest_cli_prints_scores_and_writes_csv_and_figures(scenario_file, tm
     (["--origins", "2025-07-31,2025-06-30"], "outside the data"),
     (["--origins", "2025-09-03"], "outside the data"),  # the last report: nothing after it to score
     (["--origins", "end of July"], "--origins"),
-    (["--origins", "2025-07-31", "--days", "0"], "days = 0"),
+    (["--origins", "2025-07-31", "--days", "0"], "--days 0"),
 ])
 def test_bad_input_gives_one_line_and_writes_nothing(scenario_file, tmp_path, capsys, args, says):
     out = tmp_path / "out"

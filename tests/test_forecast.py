@@ -186,8 +186,8 @@ def test_example_policy_is_a_valid_overlay_on_the_calibrated_scenario():
 
 
 @pytest.mark.parametrize("args, says", [
-    (["--days", "0"], "days = 0"),
-    (["--days", "-5"], "days = -5"),
+    (["--days", "0"], "--days 0"),
+    (["--days", "-5"], "--days -5"),
     (["--days", "10", "--origin", "2025-10-01"], "outside the data"),
     (["--days", "10", "--origin", "2025-07-01"], "outside the data"),
     (["--days", "10", "--origin", "1st of July"], "--origin"),

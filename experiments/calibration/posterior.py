@@ -47,6 +47,7 @@ from experiments.calibration.particles import DATABASE_FILE, Posterior, read_pos
 from experiments.calibration.posterior_outputs import write_outputs
 from experiments.calibration.sampler import OrderedMap, seeded_sampler
 from experiments.calibration.spec import CalibrationSpec, load_calibration_spec
+from experiments.outputs import check_output
 from model.errors import DataFileError
 
 MANIFEST_FILE = "fit.json"
@@ -74,6 +75,7 @@ def _open_folder(out: Path, identity: str, force: bool) -> bool:
     manifest = out / MANIFEST_FILE
     if out.exists() and not out.is_dir():
         raise FitError(str(out), [("--out", str(out), "is a file; the posterior goes into a folder")])
+    check_output(out)  # writable, names the file system takes; nothing made
     if manifest.exists():
         found = json.loads(manifest.read_text()).get("identity")
         if found == identity:

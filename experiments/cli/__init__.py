@@ -13,27 +13,31 @@
     attrition view [--port 8765]                    # the interactive view, in a browser
     attrition scenarios
 
-Bad input (an unknown scenario, a malformed file, an output folder holding
-another run) is reported in one message on stderr with exit status 2, before
-anything is written.
+Bad input (an unknown scenario, a malformed file, an option's value out of
+range, an output folder holding another run or someone's files, or one that
+cannot be written) is reported in one line on stderr with exit status 2,
+before anything runs or is written. Every command writes into a new folder,
+an empty one, or one holding its own earlier outputs (`experiments/outputs.py`).
+Ctrl-C says what is kept: sweeps and fits resume, a single run starts over.
 """
 
 import argparse
 import os
 import sys
 
-from experiments.cli import campaigns, explore, fits, forecasts, sweeps
+from experiments.cli import campaigns, explore, fits, forecasts, options, sweeps
 from experiments.cli.notices import show_notices
 from model.errors import DataFileError, InputError
 
 
 def parser() -> argparse.ArgumentParser:
     """The command line's grammar: each group of commands adds its own."""
-    top = argparse.ArgumentParser(prog="attrition", description=__doc__.split("\n")[0])
+    top = options.CommandParser(prog="attrition", description=__doc__.split("\n")[0])
     sub = top.add_subparsers(dest="command", required=True)
     observed = argparse.ArgumentParser(add_help=False)  # what calibrate, recovery and validate all read
     observed.add_argument("data", help="attack-data CSV in the 'Massive Missile Attacks on Ukraine' format")
-    observed.add_argument("--period", required=True, help="START:END, e.g. 2025-01-01:2025-12-31")
+    observed.add_argument("--period", required=True, type=options.period,
+                          help="START:END, e.g. 2025-01-01:2025-12-31")
     observed.add_argument("--mapping", default=None, help="weapon model -> class TOML (default: the built-in one)")
     campaigns.add_commands(sub)
     sweeps.add_commands(sub)
@@ -50,12 +54,13 @@ def main(argv: list[str] | None = None) -> int:
     from experiments.sweep.executors import SweepAborted
     from experiments.sweep.storage import SweepConflict
 
-    args = parser().parse_args(argv)
-    import matplotlib
-
-    matplotlib.use("Agg")  # the command writes figures to files; it never opens a window
+    args = None
     show_notices()
     try:
+        args = parser().parse_args(argv)
+        import matplotlib
+
+        matplotlib.use("Agg")  # the command writes figures to files; it never opens a window
         return args.handler(args)
     except (DataFileError, InputError, AnalysisError, OutputConflict, SweepConflict, SweepAborted) as error:
         # the project's own errors name what was wrong in one line; anything else is a bug: its traceback shows
@@ -65,6 +70,13 @@ def main(argv: list[str] | None = None) -> int:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
     except KeyboardInterrupt:
-        print("attrition: interrupted; finished runs are saved, run the same command again to resume",
-              file=sys.stderr)
+        print(f"attrition: interrupted; {interrupted_message(args)}", file=sys.stderr)
         return 130
+
+
+def interrupted_message(args) -> str:
+    """What Ctrl-C leaves behind, as the command set it: `interrupted`, text or a function of the options."""
+    if args is None or not hasattr(args, "interrupted"):
+        return "nothing was written"
+    message = args.interrupted(args) if callable(args.interrupted) else args.interrupted
+    return message.format(**vars(args))

@@ -2,7 +2,9 @@
 
 from pathlib import Path
 
+from experiments.cli import options
 from model import AirCampaign, load_scenario
+from model.errors import InputError
 from model.families import headings
 
 HEADLINES = (
@@ -30,12 +32,14 @@ def _print_summary(name: str, seed: int, summary: dict, classes: list[str]) -> N
 
 
 def run_command(args) -> int:
-    """Run one campaign, print its summary and write its outputs (a folder of another run is refused)."""
+    """Run one campaign, print its summary and write its outputs; the folder is checked before the run starts."""
     from experiments.single_run import check_output_folder, run_identity, write_run
     from model.limits import check_days
 
     scenario = load_scenario(args.scenario)
     check_days(scenario, args.scenario, args.days, args.allow_large)  # before any memory is taken
+    if args.days is not None and args.days > scenario.horizon:
+        raise InputError(f"--days {args.days}: {scenario.name} runs {scenario.horizon} days; give at most that")
     identity = run_identity(scenario, args.scenario, args.seed, args.days)
     out = Path(args.out)
     check_output_folder(out, identity, args.force)
@@ -51,9 +55,14 @@ def add_commands(sub) -> None:
     """The commands' grammar, under the top-level parser's subcommands `sub`."""
     run = sub.add_parser("run", help="run one campaign and write its daily table, summary and figure")
     run.add_argument("scenario", help="a built-in scenario name or a path to a scenario TOML file")
-    run.add_argument("--seed", type=int, default=42, help="the run's random seed (default 42)")
-    run.add_argument("--out", default="runs/latest", help="output folder (default runs/latest)")
-    run.add_argument("--days", type=int, default=None, help="days to run (default: the whole scenario)")
+    run.add_argument("--seed", type=options.seed, default=42, help="the run's random seed, 0 or more (default 42)")
+    run.add_argument("--out", default="runs/latest",
+                     help="output folder (default runs/latest): new, empty, or an earlier run's (its summary.json "
+                          "says so); any other folder is refused, so no file of yours is overwritten")
+    run.add_argument("--days", type=options.days, default=None,
+                     help="days to run, 1 or more (default: the whole scenario)")
     run.add_argument("--force", action="store_true", help="overwrite another run's results in --out")
     run.add_argument("--allow-large", action="store_true", help="run more days than the limit (model/limits.py)")
-    run.set_defaults(handler=run_command)
+    run.set_defaults(handler=run_command, interrupted="the run had not finished, so nothing was written (a run "
+                                                      "writes its folder only at the end); run it again to start "
+                                                      "over")

@@ -2,6 +2,7 @@
 
 import sys
 
+from experiments.cli import options
 from model import builtin_scenarios, load_scenario
 
 
@@ -31,8 +32,8 @@ def scenarios_command(args) -> int:
 def add_commands(sub) -> None:
     """The commands' grammar, under the top-level parser's subcommands `sub`."""
     view = sub.add_parser("view", help="serve the interactive view of the campaign (Mesa SolaraViz) in a browser")
-    view.add_argument("--port", type=int, default=8765, help="port (default 8765)")
+    view.add_argument("--port", type=options.port, default=8765, help="port, 1 to 65535 (default 8765)")
     view.add_argument("--host", default="localhost", help="host to listen on (default localhost)")
-    view.set_defaults(handler=view_command)
+    view.set_defaults(handler=view_command, interrupted="the view stopped")
     listing = sub.add_parser("scenarios", help="list the built-in scenarios and sweep specs")
-    listing.set_defaults(handler=scenarios_command)
+    listing.set_defaults(handler=scenarios_command, interrupted="nothing was written")

@@ -2,20 +2,22 @@
 
 from pathlib import Path
 
+from experiments.cli import options
+from experiments.outputs import check_output, holds_any
 from model.errors import InputError
+
+START_OVER = "nothing was written ({out} is written at the end); run the same command again to start over"
+VALIDATION_FILES = ("validation.csv", "skill.csv", "night_bins.csv", "validation.png")
 
 
 def calibrate_command(args) -> int:
     """Fit the calibration file's parameters: a posterior by ABC-SMC (default), or one point (`--method point`)."""
     from experiments.calibration.spec import load_calibration_spec
-    from model.observed import parse_period
 
     spec = load_calibration_spec(args.spec)
-    if args.replications:
+    if args.replications is not None:
         spec = spec.model_copy(update={"replications": args.replications})
-    period = parse_period(args.period)
-    if args.workers is not None and args.workers < 1:
-        raise InputError(f"--workers {args.workers}: give at least 1 process")
+    period = args.period
     if args.method == "point":
         return _point_fit(args, spec, period)
     return _posterior_fit(args, spec, period)
@@ -24,12 +26,6 @@ def calibrate_command(args) -> int:
 def _posterior_fit(args, spec, period) -> int:
     from experiments.calibration.posterior import fit_posterior
 
-    for option in ("population", "generations"):
-        value = getattr(args, option)
-        if value is not None and value < (10 if option == "population" else 1):
-            raise InputError(f"--{option} {value}: too small (population at least 10, generations at least 1)")
-    if args.predictive is not None and args.predictive < 0:
-        raise InputError(f"--predictive {args.predictive}: give 0 (no check) or more draws")
     result = fit_posterior(args.data, period, spec, out=args.out, workers=args.workers, scheduler=args.scheduler,
                            population=args.population, generations=args.generations, force=args.force,
                            predictive=args.predictive, mapping=args.mapping)
@@ -69,11 +65,9 @@ def _posterior_fit(args, spec, period) -> int:
 def recovery_command(args) -> int:
     """Fit synthetic data made from known parameters and report how often the 90% intervals hold them."""
     from experiments.calibration.recovery import recover
-    from model.observed import parse_period
 
-    if args.datasets < 1:
-        raise InputError(f"--datasets {args.datasets}: give at least 1")
-    period = parse_period(args.period)
+    period = args.period
+    check_output(args.out, previous=holds_any("recovery.csv", "coverage.csv", "dataset-*"))
     result = recover(args.data, period, args.spec, datasets=args.datasets, out=args.out, workers=args.workers,
                      mapping=args.mapping)
     summary = result.summary()
@@ -93,16 +87,18 @@ def _point_fit(args, spec, period) -> int:
     out = Path(args.out)
     if out.suffix != ".toml":
         raise InputError(f"--out {out}: the point fit writes a scenario file; name one ending in .toml")
+    check_output(out, file=True)
     if out.exists() and not args.force:
         raise InputError(f"{out} exists; choose another --out or pass --force to overwrite it")
-    if args.maxiter:
+    if args.maxiter is not None:
         spec = spec.model_copy(update={"optimiser": spec.optimiser.model_copy(update={"maxiter": args.maxiter})})
     result = calibrate(args.data, period, spec, mapping=args.mapping, workers=args.workers)
     print(f"fitted {len(result.values)} parameters of {spec.scenario} to {args.data}, {period[0]} to {period[1]} "
           f"({result.evaluations} evaluations of {spec.replications} runs, {result.seconds:.0f} s)")
     print(result.table().to_string(index=False))
     print("mean absolute error of the monthly neutralised share: " + ", ".join(
-        f"{c} {100 * e:.1f} pp (target {100 * spec.targets[c]:.0f})" for c, e in result.errors.items()))
+        f"{c} {100 * e:.1f} pp " + (f"(target {100 * spec.targets[c]:.1f})" if c in spec.targets else
+                                    "(no target: not in the loss)") for c, e in result.errors.items()))
     loose = [name for name, ok in result.pinned.items() if not ok]
     print("not pinned down by these data (near-best loss over more than half the range): "
           + (", ".join(loose) if loose else "none"))
@@ -152,31 +148,32 @@ def _print_validation(result) -> None:
 
 def validate_command(args) -> int:
     """Replay a period with a scenario and compare it with the reports; print the tables, write files and figure."""
-    from experiments.calibration.validation import validate, validation_figure
-    from model.observed import parse_period
+    from experiments.calibration.validation import validate
 
-    if args.replications < 1:
-        raise InputError(f"--replications {args.replications}: validation needs at least 1 run")
-    period = parse_period(args.period)
-    reference = None
-    if args.reference is not None:
-        try:
-            reference = parse_period(args.reference)
-        except ValueError as error:  # parse_period names --period
-            raise InputError(str(error).replace("--period", "--reference", 1)) from None
-    out = Path(args.out)
+    period = args.period
+    out = check_output(args.out, previous=holds_any(*VALIDATION_FILES))
     result = validate(args.data, args.scenario, period, replications=args.replications, mapping=args.mapping,
-                      reference=reference, ensemble=args.ensemble)
+                      reference=args.reference, ensemble=args.ensemble)
     _print_validation(result)
+    _write_validation(result, out, f"{args.scenario} against {Path(args.data).name}, {period[0]} to {period[1]}")
+    return 0
+
+
+def _write_validation(result, out: Path, title: str) -> None:
+    from experiments.calibration.validation import validation_figure
+
     out.mkdir(parents=True, exist_ok=True)
     result.table.to_csv(out / "validation.csv", index=False)
     result.skill.to_csv(out / "skill.csv", index=False)
     result.night_bins.to_csv(out / "night_bins.csv", index=False)
-    figure = validation_figure(result, f"{args.scenario} against {Path(args.data).name}, {period[0]} to {period[1]}")
-    figure.savefig(out / "validation.png", dpi=110)
-    print(f"wrote {out / 'validation.csv'}, {out / 'skill.csv'}, {out / 'night_bins.csv'} and "
-          f"{out / 'validation.png'}")
-    return 0
+    validation_figure(result, title).savefig(out / "validation.png", dpi=110)
+    print("wrote " + ", ".join(str(out / name) for name in VALIDATION_FILES))
+
+
+def _calibrate_interrupted(args) -> str:
+    if args.method == "point":
+        return START_OVER
+    return "finished generations are saved in {out}; run the same command again to continue the fit"
 
 
 def add_commands(sub, observed) -> None:
@@ -184,39 +181,44 @@ def add_commands(sub, observed) -> None:
     fit = sub.add_parser("calibrate", parents=[observed],
                          help="fit the defender's uncertain parameters to observed monthly shares")
     fit.add_argument("--out", required=True,
-                     help="folder of the posterior (a stopped fit there continues); with --method point, the "
-                          "calibrated scenario TOML to write")
+                     help="folder of the posterior: new, empty or a fit's (a stopped fit there continues); with "
+                          "--method point, the calibrated scenario TOML to write")
     fit.add_argument("--method", choices=("abc", "point"), default="abc",
                      help="abc: a posterior ensemble by ABC-SMC (default); point: one best parameter set "
                           "(differential evolution)")
     fit.add_argument("--spec", default="defender", help="calibration file: built-in name or path (default defender)")
-    fit.add_argument("--workers", type=int, default=None, help="local processes (default: all cores)")
+    fit.add_argument("--workers", type=options.workers, default=None, help="local processes (default: all cores)")
     fit.add_argument("--scheduler", default=None, help="Dask scheduler address: simulate there (abc only)")
-    fit.add_argument("--population", type=int, default=None, help="particles per generation (default: the file's)")
-    fit.add_argument("--generations", type=int, default=None,
+    fit.add_argument("--population", type=options.population, default=None,
+                     help="particles per generation, 10 or more (default: the file's)")
+    fit.add_argument("--generations", type=options.generations, default=None,
                      help="generations in all, the prior's included (default: the file's); raise it to go on")
-    fit.add_argument("--predictive", type=int, default=None,
+    fit.add_argument("--predictive", type=options.predictive, default=None,
                      help="posterior draws the predictive check runs (default: the file's; 0: none)")
-    fit.add_argument("--replications", type=int, default=None, help="point fit: runs per evaluation")
-    fit.add_argument("--maxiter", type=int, default=None, help="point fit: optimiser generations")
+    fit.add_argument("--replications", type=options.replications, default=None, help="point fit: runs per evaluation")
+    fit.add_argument("--maxiter", type=options.maxiter, default=None, help="point fit: optimiser generations")
     fit.add_argument("--force", action="store_true", help="replace --out if it holds something else")
-    fit.set_defaults(handler=calibrate_command)
+    fit.set_defaults(handler=calibrate_command, interrupted=_calibrate_interrupted)
     sbc = sub.add_parser("recovery", parents=[observed],
                          help="simulation-based calibration: fit synthetic data made from known parameters")
-    sbc.add_argument("--datasets", type=int, default=20, help="synthetic data sets (default 20)")
+    sbc.add_argument("--datasets", type=options.datasets, default=20,
+                     help="synthetic data sets, 1 or more (default 20)")
     sbc.add_argument("--spec", default="recovery", help="calibration file (default recovery: 5 parameters)")
-    sbc.add_argument("--out", default="runs/recovery", help="folder of the fits (a stopped check resumes)")
-    sbc.add_argument("--workers", type=int, default=None, help="local processes (default: all cores)")
-    sbc.set_defaults(handler=recovery_command)
+    sbc.add_argument("--out", default="runs/recovery",
+                     help="folder of the fits: new, empty or an earlier check's (a stopped check resumes)")
+    sbc.add_argument("--workers", type=options.workers, default=None, help="local processes (default: all cores)")
+    sbc.set_defaults(handler=recovery_command,
+                     interrupted="finished fits are saved in {out}; run the same command again to resume")
     check = sub.add_parser("validate", parents=[observed],
                            help="observed against simulated monthly neutralised shares, any period")
     check.add_argument("--scenario", required=True, help="scenario to replay the period with (name or TOML)")
-    check.add_argument("--replications", type=int, default=20, help="runs (default 20, at least 1)")
+    check.add_argument("--replications", type=options.replications, default=20, help="runs (default 20, at least 1)")
     check.add_argument("--ensemble", default=None,
                        help="posterior ensemble (Parquet) whose draw r replication r runs (default: the one the "
                             "scenario names; 'none': the scenario's own values only)")
-    check.add_argument("--reference", default=None,
+    check.add_argument("--reference", type=options.period, default=None,
                        help="START:END whose pooled share is the constant guess (default: --period)")
     check.add_argument("--out", default="runs/validation",
-                       help="folder for validation.csv, skill.csv, night_bins.csv and validation.png")
-    check.set_defaults(handler=validate_command)
+                       help="folder for validation.csv, skill.csv, night_bins.csv and validation.png: new, "
+                            "empty or an earlier validation's")
+    check.set_defaults(handler=validate_command, interrupted=START_OVER)

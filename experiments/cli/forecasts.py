@@ -1,27 +1,22 @@
 """`attrition forecast` and `attrition backtest`: projections from the last report, and their scores."""
 
-from pathlib import Path
+from experiments.cli import options
+from experiments.outputs import check_output, holds_any
 
-from model.errors import InputError
+START_OVER = "nothing was written ({out} is written at the end); run the same command again to start over"
 
 
 def forecast_command(args) -> int:
     """Project the days after the origin under the scenario and each policy; print the horizon, write the fans."""
-    from datetime import date
-
     from experiments.calibration.forecast import forecast
     from experiments.calibration.forecast_result import horizon_text
 
-    try:
-        origin = date.fromisoformat(args.origin) if args.origin else None
-    except ValueError:
-        raise InputError(f"--origin {args.origin!r}: write it as YYYY-MM-DD, e.g. 2025-09-30") from None
+    out = check_output(args.out, previous=holds_any("forecast.csv", "forecast.png"))
     result = forecast(args.data, args.scenario, args.days, args.policy, replications=args.replications,
-                      root_seed=args.seed, origin=origin, workers=args.workers, mapping=args.mapping)
+                      root_seed=args.seed, origin=args.origin, workers=args.workers, mapping=args.mapping)
     for note in result.notes:
         print(f"note: {note}")
     print(horizon_text(result))
-    out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     result.fans().to_csv(out / "forecast.csv", index=False)
     result.figure().savefig(out / "forecast.png", dpi=110)
@@ -31,20 +26,14 @@ def forecast_command(args) -> int:
 
 def backtest_command(args) -> int:
     """Fit before each origin, forecast after it, and score the forecasts against the reports."""
-    from datetime import date
-
     from experiments.calibration.backtest import backtest, scores_text
 
-    try:
-        origins = [date.fromisoformat(text.strip()) for text in args.origins.split(",") if text.strip()]
-    except ValueError:
-        raise InputError(f"--origins {args.origins!r}: write dates as YYYY-MM-DD, separated by commas") from None
-    options = {"spec": args.spec} | {k: getattr(args, k) for k in ("maxiter", "population", "generations")
-                                     if getattr(args, k)}
-    out = Path(args.out)
-    result = backtest(args.data, origins, args.days, scenario=args.scenario, fit=args.fit, out=out,
+    fit_options = {"spec": args.spec} | {k: getattr(args, k) for k in ("maxiter", "population", "generations")
+                                         if getattr(args, k) is not None}
+    out = check_output(args.out, previous=holds_any("backtest.csv", "calibrated-*.toml", "posterior-*"))
+    result = backtest(args.data, args.origins, args.days, scenario=args.scenario, fit=args.fit, out=out,
                       replications=args.replications, root_seed=args.seed, workers=args.workers,
-                      mapping=args.mapping, fit_options=options)
+                      mapping=args.mapping, fit_options=fit_options)
     for note in result.notes:
         print(f"note: {note}")
     for origin, scenario in result.scenarios.items():
@@ -63,39 +52,53 @@ def backtest_command(args) -> int:
     return 0
 
 
+def _backtest_interrupted(args) -> str:
+    if args.fit == "abc":
+        return "the finished fits are saved in {out}; run the same command again to continue them"
+    return START_OVER
+
+
 def add_commands(sub) -> None:
     """The commands' grammar, under the top-level parser's subcommands `sub`."""
     ahead = sub.add_parser("forecast", help="replay the reports to the last one, then project N days under "
                                             "drawn attacks, under the scenario and each policy")
     ahead.add_argument("data", help="attack-data CSV in the 'Massive Missile Attacks on Ukraine' format")
     ahead.add_argument("--scenario", required=True, help="scenario to forecast with (name or TOML)")
-    ahead.add_argument("--days", type=int, required=True, help="days to project past the origin (at least 1)")
+    ahead.add_argument("--days", type=options.days, required=True, help="days to project past the origin (at least 1)")
     ahead.add_argument("--policy", action="append", default=[],
                        help="a policy TOML overlaid on the scenario (repeat for several)")
-    ahead.add_argument("--replications", type=int, default=40, help="runs per policy (default 40)")
-    ahead.add_argument("--origin", default=None, help="last replayed day, YYYY-MM-DD (default: the last report)")
-    ahead.add_argument("--seed", type=int, default=20251231, help="root seed (replication r: the same seed in "
+    ahead.add_argument("--replications", type=options.replications, default=40, help="runs per policy (default 40)")
+    ahead.add_argument("--origin", type=options.day, default=None,
+                       help="last replayed day, YYYY-MM-DD (default: the last report)")
+    ahead.add_argument("--seed", type=options.seed, default=20251231, help="root seed (replication r: the same seed in "
                                                                    "every policy)")
-    ahead.add_argument("--workers", type=int, default=None, help="local processes (default: all cores; 1: serial)")
+    ahead.add_argument("--workers", type=options.workers, default=None,
+                       help="local processes, 1 or more (default: all cores; 1: serial)")
     ahead.add_argument("--mapping", default=None, help="weapon model -> class TOML (default: the built-in one)")
-    ahead.add_argument("--out", default="runs/forecast", help="folder for forecast.csv and forecast.png")
-    ahead.set_defaults(handler=forecast_command)
+    ahead.add_argument("--out", default="runs/forecast",
+                       help="folder for forecast.csv and forecast.png: new, empty or an earlier forecast's")
+    ahead.set_defaults(handler=forecast_command, interrupted=START_OVER)
     back = sub.add_parser("backtest", help="fit before each origin, forecast the days after, score against "
                                            "the reports beside two naive forecasts")
     back.add_argument("data", help="attack-data CSV in the 'Massive Missile Attacks on Ukraine' format")
-    back.add_argument("--origins", required=True, help="comma-separated dates, e.g. 2025-03-31,2025-06-30")
-    back.add_argument("--days", type=int, default=90, help="days forecast after each origin (default 90)")
+    back.add_argument("--origins", type=options.days_list, required=True,
+                      help="comma-separated dates, e.g. 2025-03-31,2025-06-30")
+    back.add_argument("--days", type=options.days, default=90, help="days forecast after each origin (default 90)")
     back.add_argument("--scenario", default=None, help="scenario (default: calibrated-2025 for --fit none, the "
                                                        "calibration file's for point and abc)")
     back.add_argument("--fit", choices=["none", "point", "abc"], default="none",
                       help="how to fit before each origin (default none: the scenario as it is)")
     back.add_argument("--spec", default="defender", help="calibration file for point and abc (default defender)")
-    back.add_argument("--maxiter", type=int, default=None, help="point fit: optimiser generations")
-    back.add_argument("--population", type=int, default=None, help="abc fit: particles (default: the file's)")
-    back.add_argument("--generations", type=int, default=None, help="abc fit: generations (default: the file's)")
-    back.add_argument("--replications", type=int, default=20, help="runs per origin (default 20)")
-    back.add_argument("--seed", type=int, default=20250331, help="root seed")
-    back.add_argument("--workers", type=int, default=None, help="local processes (default: all cores; 1: serial)")
+    back.add_argument("--maxiter", type=options.maxiter, default=None, help="point fit: optimiser generations")
+    back.add_argument("--population", type=options.population, default=None,
+                      help="abc fit: particles, 10 or more (default: the file's)")
+    back.add_argument("--generations", type=options.generations, default=None,
+                      help="abc fit: generations (default: the file's)")
+    back.add_argument("--replications", type=options.replications, default=20, help="runs per origin (default 20)")
+    back.add_argument("--seed", type=options.seed, default=20250331, help="root seed, 0 or more")
+    back.add_argument("--workers", type=options.workers, default=None,
+                      help="local processes, 1 or more (default: all cores; 1: serial)")
     back.add_argument("--mapping", default=None, help="weapon model -> class TOML (default: the built-in one)")
-    back.add_argument("--out", default="runs/backtest", help="folder for backtest.csv, the figures and fits")
-    back.set_defaults(handler=backtest_command)
+    back.add_argument("--out", default="runs/backtest",
+                      help="folder for backtest.csv, the figures and fits: new, empty or an earlier backtest's")
+    back.set_defaults(handler=backtest_command, interrupted=_backtest_interrupted)

@@ -18,6 +18,7 @@ import pandas as pd
 
 from experiments import analysis
 from experiments.analysis import AnalysisError
+from experiments.outputs import check_output, holds_any
 from experiments.reporting import plots
 from experiments.reporting.answers import ANSWERS, check_answers, row_estimate, wide_table
 from experiments.reporting.document import Plot, Section, Table, Text, write_report
@@ -35,6 +36,11 @@ class ReportError(InputError):
 def headline() -> dict:
     """The headline experiments: title, and the specs `attrition headline` runs, in order."""
     return tomllib.loads(HEADLINE.read_text())
+
+
+def check_report_folder(out: Path) -> Path:
+    """Refuse a report folder that cannot be written or holds files that are not an earlier report's."""
+    return check_output(out, previous=holds_any("report.html", "report.md", "figures"))
 
 
 def sweep_folders(path: Path) -> list[Path]:
@@ -166,6 +172,7 @@ def build_report(path: str | Path, out: str | Path | None = None, title: str | N
     """Write the report of the sweep(s) at `path` into `out` (default `path/report`); returns the files."""
     path = Path(path)
     folders = sweep_folders(path)
+    out = check_report_folder(Path(out) if out else path / "report")
     sections = []
     for folder in folders:
         sections += sweep_sections(open_results(folder))
@@ -173,4 +180,4 @@ def build_report(path: str | Path, out: str | Path | None = None, title: str | N
     intro = [f"Results read from `{path}` ({names}). Every figure is a mean over replications with its 95% "
              "confidence interval (Student's t), or quantiles across runs; policy comparisons are paired "
              "differences under common random numbers (the same seeds, so the same nights, for every policy)."]
-    return write_report(title or f"attrition: {names}", intro, sections, Path(out) if out else path / "report")
+    return write_report(title or f"attrition: {names}", intro, sections, out)

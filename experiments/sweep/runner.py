@@ -25,6 +25,7 @@ from experiments.sweep.layout import SweepLayout
 from experiments.sweep.spec import SpecError, SweepSpec, load_spec
 from experiments.sweep.storage import ResultStore
 from experiments.sweep.worker import Chunk, ChunkResult, simulate
+from model.errors import InputError
 
 
 def parse_shard(text: str | None) -> tuple[int, int] | None:
@@ -110,6 +111,8 @@ def open_results(path: str | Path) -> SweepResult:
 
 
 def _executor(workers: int | None, scheduler):
+    if workers is not None and workers < 1:
+        raise InputError(f"workers = {workers!r}: give 1 or more local processes (None: every core)")
     if scheduler is not None:
         return DaskExecutor(scheduler)
     if workers == 1:
@@ -125,13 +128,24 @@ def _chunks(plan: SweepPlan, todo: list[Run], workers: int, simulator) -> list[C
                   plan.ensemble) for k in range(0, len(todo), size)]
 
 
-def run_sweep(spec: str | Path | SweepSpec, out: str | Path, *, workers: int | None = None, scheduler=None,
+def plan_sweep(spec: str | Path | SweepSpec, out: str | Path) -> SweepPlan:
+    """The sweep's plan, its results folder checked (writable; new, empty or this sweep's); nothing written.
+
+    `attrition headline` plans every sweep first, so no folder is refused after other sweeps ran.
+    """
+    spec = spec if isinstance(spec, SweepSpec) else load_spec(spec)
+    plan = SweepPlan(spec, spec.source)
+    ResultStore(out).check(plan)
+    return plan
+
+
+def run_sweep(spec: str | Path | SweepSpec | SweepPlan, out: str | Path, *, workers: int | None = None, scheduler=None,
               shard: str | tuple[int, int] | None = None, progress: bool = True,
               simulator=simulate) -> SweepResult:
     """Run a sweep into the folder `out`, resuming whatever an earlier call finished.
 
     Args:
-        spec: a built-in spec name, a spec TOML path, or a `SweepSpec`.
+        spec: a built-in spec name, a spec TOML path, a `SweepSpec`, or the `SweepPlan` `plan_sweep` made.
         out: the results folder (created; a different sweep's folder is refused).
         workers: local processes (default: all cores); 1 runs in this process.
         scheduler: a Dask scheduler address or `distributed.Client` (then `workers` is ignored).
@@ -146,8 +160,8 @@ def run_sweep(spec: str | Path | SweepSpec, out: str | Path, *, workers: int | N
     if multiprocessing.parent_process() is not None and workers != 1 and scheduler is None:
         raise RuntimeError("run_sweep was called inside a worker process: the calling script lacks an "
                            "`if __name__ == \"__main__\":` guard around it")
-    spec = spec if isinstance(spec, SweepSpec) else load_spec(spec)
-    plan = SweepPlan(spec, spec.source)
+    plan = spec if isinstance(spec, SweepPlan) else plan_sweep(spec, out)
+    spec = plan.spec
     shard = parse_shard(shard) if isinstance(shard, str | None) else shard
     store = ResultStore(out)
     store.check(plan)

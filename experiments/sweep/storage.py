@@ -26,6 +26,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from experiments.outputs import check_output
 from experiments.sweep.design import SweepPlan
 from experiments.sweep.layout import SweepLayout
 from experiments.sweep.worker import ChunkResult
@@ -82,7 +83,8 @@ class ResultStore:
         return json.loads(self.manifest_path.read_text())
 
     def check(self, plan: SweepPlan) -> None:
-        """Refuse a folder made by a different spec; nothing is written."""
+        """Refuse a folder that cannot be written, holds other files or another spec's results; nothing written."""
+        check_output(self.root)
         if not self.manifest_path.exists():
             if self.root.exists() and any(self.root.iterdir()):
                 raise SweepConflict(f"{self.root} is not empty and holds no sweep manifest; choose another --out")
