@@ -11,7 +11,7 @@ import numpy as np
 from app import svg
 from model.families import headings
 
-WIDTH, HEIGHT = 540, 250
+WIDTH, HEIGHT = 460, 240
 LEFT, RIGHT, TOP, BOTTOM = 58, 14, 30, 42
 
 

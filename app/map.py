@@ -17,7 +17,7 @@ import numpy as np
 from agents import DefenderBattery
 from app import geo, svg
 
-WIDTH = 660
+WIDTH = 560
 """The map's width in pixels at which its text has the sizes written here (it scales with the page)."""
 DAMAGE_BINS = (0.0, 10.0, 100.0, 1000.0)
 """Damage so far (points) at which a site's shade steps up: none, up to 10, 100, 1000, more."""
@@ -161,12 +161,12 @@ def map_overlay(model, layout: MapLayout) -> str:
     catalog = model.config.catalog
     kinds = list(catalog.battery_types)
     parts = []
-    launched, leaked = model.night_launched, model.night_leaked
+    launched, leaked = model.night_launched.copy(), model.night_leaked.copy()  # Play may step while this draws
     launch_index = {tuple(a): k for k, a in enumerate(model.config.grid.launch_areas)}
     for r in np.flatnonzero(launched > 0):
         x0, y0 = layout.launch_px[launch_index[tuple(model.route_origin[r])]]
         x1, y1 = layout.site_px[model.route_site[r]]
-        share = leaked[r] / launched[r]
+        share = min(leaked[r], launched[r]) / launched[r]
         parts.append(f'<line class="flow" x1="{x0:.1f}" y1="{y0:.1f}" x2="{x1:.1f}" y2="{y1:.1f}" '
                      f'stroke="{flow_colour(share)}" stroke-width="{flow_width(launched[r]):.2f}" '
                      f'stroke-opacity="0.75" stroke-linecap="round"/>')
