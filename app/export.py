@@ -32,5 +32,5 @@ def scenario_toml(scenario, seed: int | None = None) -> str:
 
 
 def file_stem(model) -> str:
-    """`<scenario>-seed<seed>-day<days>`: what the exported files are called."""
-    return f"{model.config.name}-seed{model.seed_used}-day{model.days_done}"
+    """`<scenario>-seed<seed>`: what the exported files are called."""
+    return f"{model.config.name}-seed{model.seed_used}"

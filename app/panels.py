@@ -1,7 +1,8 @@
 """The page's parts: levers, summary card, map, time plots and exports, each a Solara component.
 
-Every part that shows the model reads Mesa's `update_counter`, which the
-controller bumps after each step, so it is redrawn as the days go by.
+One component, `Dashboard`, reads Mesa's `update_counter` (the controller
+bumps it after each step) and passes the day on to the parts it draws, so a
+day costs one render pass, not one per part.
 """
 
 import solara
@@ -81,17 +82,15 @@ def _battery_levers(scenario, values: dict, set_lever) -> None:
 
 
 @solara.component
-def SummaryCard(model):  # noqa: N802
-    """The day and the running totals."""
-    update_counter.get()
+def SummaryCard(model, day: int):  # noqa: N802
+    """The day and the running totals (`day`, the days run, makes it redraw)."""
     solara.HTML(tag="div", unsafe_innerHTML=summary.summary_html(summary.campaign_summary(model)),
                 classes=["summary-card"])
 
 
 @solara.component
-def TheatreMap(model):  # noqa: N802
+def TheatreMap(model, day: int):  # noqa: N802
     """The map: its background drawn once per scenario, the day's overlay over it."""
-    update_counter.get()
     layout = solara.use_memo(lambda: map_layout(model.config), [model])
     overlay = document(layout.width, layout.height, map_overlay(model, layout), "the day on the map",
                        style="position:absolute;top:0;left:0")
@@ -107,23 +106,35 @@ CHARTS = ((charts.stock_series, "Interceptor stock, theatre total", "rounds in s
 
 
 @solara.component
-def TimePlot(model, previous, which: int):  # noqa: N802
+def TimePlot(model, previous, which: int, day: int):  # noqa: N802
     """One time plot over the whole campaign (`CHARTS[which]`); the previous run dashed."""
-    update_counter.get()
     series, title, y_label = CHARTS[which]
     now = series(model)
     before = series(previous) if previous is not None else []
     with solara.Div(classes=["time-plot"]):
-        solara.HTML(tag="div", unsafe_innerHTML=charts.line_chart(now, before, model.horizon, title, y_label))
-        solara.HTML(tag="div", unsafe_innerHTML=charts.chart_legend(now, bool(before)))
+        solara.HTML(tag="div", unsafe_innerHTML=charts.line_chart(now, before, model.horizon, title, y_label),
+                    classes=["time-plot-chart"])
+        solara.HTML(tag="div", unsafe_innerHTML=charts.chart_legend(now, bool(before)), classes=["time-plot-legend"])
 
 
 @solara.component
 def Exports(model):  # noqa: N802
-    """Download the daily table and the scenario as run."""
-    update_counter.get()
+    """Download the daily table and the scenario as run (made when clicked, of the days run by then)."""
     stem = export.file_stem(model)
     solara.FileDownload(lambda: export.daily_csv(model), filename=f"{stem}.csv", label="daily table (CSV)",
                         mime_type="text/csv")
     solara.FileDownload(lambda: export.scenario_toml(model.config, model.seed_used), filename=f"{stem}.toml",
                         label="scenario (TOML)", mime_type="application/toml")
+
+
+@solara.component
+def Dashboard(model, previous):  # noqa: N802
+    """The map and summary above, the two time plots below; redrawn after every step."""
+    update_counter.get()
+    day = model.days_done
+    with solara.Columns([3, 2]):
+        TheatreMap(model, day)
+        SummaryCard(model, day)
+    with solara.Columns([1, 1]):
+        TimePlot(model, previous, 0, day)
+        TimePlot(model, previous, 1, day)

@@ -18,11 +18,13 @@ from mesa.visualization.solara_viz import ModelController
 
 from app import levers
 from app.levers import BASE, view_scenario
-from app.panels import Exports, LeverPanel, SummaryCard, TheatreMap, TimePlot
+from app.panels import Dashboard, Exports, LeverPanel, LeverValue
 from model import AirCampaign
 
-PLAY_MS = 40
-"""Pause between frames while playing, in milliseconds (the drawing itself takes about as long)."""
+PLAY_MS = 100
+"""Pause between frames while playing, in milliseconds: room for a click's own redraw between two frames."""
+DAYS_PER_FRAME = 3
+"""Days stepped between two redraws while playing (the slider changes it): about 10-15 days a second."""
 
 
 class ViewedCampaign(AirCampaign):
@@ -59,7 +61,7 @@ def Page():  # noqa: N802 - the name `solara run` looks for
     parameters = solara.use_reactive(solara.use_memo(lambda: dict(model.value.levers), []))
     previous = solara.use_reactive(None)
     last = solara.use_ref(model.value)
-    render_interval = solara.use_reactive(1)
+    render_interval = solara.use_reactive(DAYS_PER_FRAME)
     play_interval, threads = solara.use_reactive(PLAY_MS), solara.use_reactive(False)  # Mesa reads them as reactives
 
     def remember_the_run_replaced():
@@ -74,17 +76,13 @@ def Page():  # noqa: N802 - the name `solara run` looks for
         with solara.Card("Run"):
             ModelController(model, model_parameters=parameters, play_interval=play_interval,
                             render_interval=render_interval, use_threads=threads)
-            solara.SliderInt("days per frame", value=render_interval, min=1, max=30, thumb_label="always")
+            LeverValue(f"{render_interval.value} days per frame (per redraw)")
+            solara.SliderInt("days per frame", value=render_interval, min=1, max=30)
         with solara.Card("Levers (applied on Reset)"):
             LeverPanel(parameters, model.value.levers)
         with solara.Card("Export"):
             Exports(model.value)
-    with solara.Columns([3, 2]):
-        TheatreMap(model.value)
-        SummaryCard(model.value)
-    with solara.Columns([1, 1]):
-        TimePlot(model.value, previous.value, 0)
-        TimePlot(model.value, previous.value, 1)
+    Dashboard(model.value, previous.value)
 
 
 page = Page()

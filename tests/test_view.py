@@ -352,4 +352,4 @@ def test_exported_csv_is_the_daily_table(campaign_40_days):
     daily = campaign_40_days.daily()
     assert list(frame.columns) == list(daily.columns) and len(frame) == 40
     np.testing.assert_array_equal(frame["stock_pac3_mse"], daily["stock_pac3_mse"])
-    assert export.file_stem(campaign_40_days) == "baseline-2025-seed42-day40"
+    assert export.file_stem(campaign_40_days) == "baseline-2025-seed42"
