@@ -216,9 +216,9 @@ def _measure_play(page) -> float:
 
 def _check_exports(page, tmp_path) -> None:
     import io
+    import tomllib
 
     import pandas as pd
-    import tomllib
 
     day = _day(page)
     with page.expect_download() as csv_download:
