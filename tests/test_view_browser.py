@@ -205,10 +205,10 @@ def _measure_play(page) -> float:
     started = time.monotonic()
     page.get_by_role("button", name="▶").click()
     time.sleep(PLAY_SECONDS)
-    page.get_by_role("button", name="❚❚").click()
+    days = _day(page) - before  # what the page shows after PLAY_SECONDS
     elapsed = time.monotonic() - started
-    expect(page.get_by_role("button", name="▶")).to_be_visible()
-    days = _day(page) - before
+    page.get_by_role("button", name="❚❚").click()
+    expect(page.get_by_role("button", name="▶")).to_be_visible(timeout=PAGE_SECONDS * 1000)
     rate = days / elapsed
     print(f"play speed: {days} days in {elapsed:.1f} s = {rate:.1f} days/s")
     return rate

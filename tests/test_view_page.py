@@ -100,7 +100,7 @@ def test_a_changed_lever_is_marked_until_reset_applies_it(render):
     slider(rc, "batteries kept").v_model = 2
     assert changed_mark(rc) == ["● changed (2): press Reset to apply"]
     assert patriots_on_map(rc) == 6
-    assert day_shown(rc).startswith("Day 1 of"), "levers apply on Reset, not before"
+    assert day_shown(rc).startswith(f"Day {view.DAYS_PER_FRAME} of"), "levers apply on Reset, not before"
     assert "pause from day 152 (01 Jun 2025) for 30 days" in " ".join(html(rc, "lever-value"))
     click(rc, "Reset")
     assert changed_mark(rc) == []
