@@ -102,11 +102,14 @@ def site_lonlat(site, grid) -> tuple[float, float]:
 class Projection:
     """Lon/lat to the map's pixels: equirectangular, x shrunk by the cosine of the middle latitude."""
 
-    def __init__(self, box: tuple[float, float, float, float], width: float) -> None:
-        """Fit `box` ([west, south, east, north]) into `width` pixels; the height follows."""
+    def __init__(self, box: tuple[float, float, float, float], width: float, aspect: float | None = None) -> None:
+        """Fit `box` ([west, south, east, north]) into `width` pixels; the height follows.
+
+        `aspect` (x shrink) defaults to the cosine of the middle latitude; 1 draws a plain grid square.
+        """
         self.box = box
         west, south, east, north = box
-        self.aspect = np.cos(np.radians((south + north) / 2))
+        self.aspect = np.cos(np.radians((south + north) / 2)) if aspect is None else aspect
         self.scale = width / ((east - west) * self.aspect)
         self.width = width
         self.height = (north - south) * self.scale

@@ -92,12 +92,8 @@ def map_layout(config, shapes: dict | None = None) -> MapLayout:
     grid = config.grid
     shapes = geo.countries() if shapes is None else shapes
     if grid.bounds is None:
-        project = geo.Projection((0, 0, grid.width, grid.height), WIDTH)
-        project.aspect = 1.0
-        project.scale = WIDTH / grid.width
-        project.height = grid.height * project.scale
+        project = geo.Projection((0, 0, grid.width, grid.height), WIDTH, aspect=1.0)  # y up: north at the top
         sites = [(s.cell[0] + 0.5, s.cell[1] + 0.5) for s in config.sites]
-        project.box = (0, 0, grid.width, grid.height)
         launch = [(a[0] + 0.5, a[1] + 0.5) for a in grid.launch_areas]
         background = f'<rect width="{WIDTH}" height="{project.height:.0f}" fill="{LAND}"/>'
     else:

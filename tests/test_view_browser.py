@@ -1,5 +1,13 @@
 """The view end to end: `attrition view` serves it, a real (headless) Chromium opens it at 1400x900 and checks it.
 
+At 1400x900 it reads from the page: the smallest rendered text (computed font
+sizes, SVG text scaled as drawn), where the figures sit, the summary card and
+the lever values; it measures Play (days advanced per wall second, printed),
+downloads both exports and parses them, checks the changed-lever mark, Reset
+and the scenario picker, saves a screenshot into the test's tmp_path (path
+printed), and fails on any console error. Killing `attrition view` (SIGTERM,
+SIGINT) must leave nothing serving its port.
+
 Needs Playwright's Python package and a Chromium binary: Debian's `chromium`
 package, or the path in ATTRITION_CHROMIUM. Without them the tests are
 skipped, with the reason; with ATTRITION_REQUIRE_BROWSER=1 (CI sets it) they
