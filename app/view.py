@@ -21,9 +21,11 @@ from app.levers import BASE, view_scenario
 from app.panels import Dashboard, Exports, LeverPanel, LeverValue
 from model import AirCampaign
 
-PLAY_MS = 100
-"""Pause between frames while playing, in milliseconds: room for a click's own redraw between two frames."""
-DAYS_PER_FRAME = 3
+PLAY_MS = 250
+"""Pause between frames while playing, in milliseconds. It must outlast one redraw of the page: a click (Pause,
+a lever) redraws from another thread, and Solara gives up ("Too many renders") if every pass of that redraw
+sees a new frame."""
+DAYS_PER_FRAME = 4
 """Days stepped between two redraws while playing (the slider changes it): about 10-15 days a second."""
 
 
