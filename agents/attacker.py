@@ -34,6 +34,7 @@ class ThreatClass(Params):
     target site); every other class is engaged along its route.
     """
 
+    label: str = Field("", description="A plain name for tables and the view (empty: the key itself).")
     damage: NonNegativeFloat = Field(description="Damage points one leaker does to its site.")
     cost_usd: NonNegativeFloat
     mimics: str | None = None

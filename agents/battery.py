@@ -28,6 +28,7 @@ from agents.params import (
 class InterceptorType(Params):
     """One kind of round a battery fires: what it costs and what it can kill."""
 
+    label: str = Field("", description="A plain name for tables and the view (empty: the key itself).")
     cost_usd: NonNegativeFloat
     ballistic_capable: bool = False
     kill_probability: dict[str, Probability] = Field(
@@ -88,6 +89,7 @@ class BatteryType(Params):
     `terminal_radius` of their target site.
     """
 
+    label: str = Field("", description="A plain name for tables and the view (empty: the key itself).")
     radius: NonNegativeFloat = Field(description="Coverage radius in grid cells.")
     channels_per_wave: NonNegativeInt = Field(0, description="Targets engaged at once (fire channels).")
     engagement_hours: NonNegativeFloat = Field(

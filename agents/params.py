@@ -11,6 +11,8 @@ NonNegativeInt = Annotated[int, Field(ge=0)]
 PositiveInt = Annotated[int, Field(ge=1)]
 Cell = Annotated[list[NonNegativeInt], Field(min_length=2, max_length=2)]
 """A grid cell as [x, y], the way TOML writes it."""
+LonLat = Annotated[list[Annotated[float, Field(ge=-180.0, le=180.0)]], Field(min_length=2, max_length=2)]
+"""A place on the globe as [longitude, latitude] in degrees (east and north positive)."""
 
 
 class Params(BaseModel):

@@ -4,8 +4,9 @@ from typing import Literal
 
 import numpy as np
 from mesa.discrete_space import FixedAgent
+from pydantic import Field
 
-from agents.params import Cell, NonNegativeFloat, Params
+from agents.params import Cell, LonLat, NonNegativeFloat, Params
 
 
 class SiteParams(Params):
@@ -15,6 +16,8 @@ class SiteParams(Params):
     kind: Literal["capital", "city", "energy", "military"] = "city"
     cell: Cell
     value: NonNegativeFloat
+    lonlat: LonLat | None = Field(None, description="Where it really is, [longitude, latitude], for the view's map "
+                                  "(None: placed from its cell by `grid.bounds`). The model reads only `cell`.")
 
 
 class DefendedSite(FixedAgent):

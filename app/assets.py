@@ -1,4 +1,4 @@
-"""Put the browser files Solara fetches from jsDelivr into its local cache, from the npm registry.
+"""Put the browser files Solara fetches from jsDelivr, and the map's shapes, into its cache from the npm registry.
 
     python -m app.assets          # run by `make setup`; safe to run again
 
@@ -7,7 +7,9 @@ Solara's server serves `/_solara/cdn/<package>@<version>/<file>` from
 there. On machines that reach the npm registry but not the CDN (CI here, and
 some offices) the page would stay blank; this fills the cache with the same
 files from the packages' npm tarballs. Where the CDN is reachable it changes
-nothing.
+nothing for them. The map's country shapes (Natural Earth, as TopoJSON, from
+the npm package `world-atlas`) land in the same cache and are read from there
+by `app.geo`: the view never downloads anything at run time.
 """
 
 import io
@@ -18,8 +20,10 @@ import urllib.request
 from pathlib import Path
 
 PACKAGES = ("@widgetti/solara-vuetify3-app@5.2.0", "font-awesome@4.5.0", "requirejs@2.3.6",
-            "@widgetti/vue-grid-layout@2.3.13-alpha.2")
-"""What the view's page asks for (solara 1.64 with Mesa 3.5's SolaraViz)."""
+            "@widgetti/vue-grid-layout@2.3.13-alpha.2", "world-atlas@2.0.2")
+"""What the view's page asks for (solara 1.64 with Mesa 3.5's SolaraViz), and the map's shapes."""
+WORLD_ATLAS = "world-atlas@2.0.2"
+"""The package of Natural Earth country shapes the map is drawn from (`countries-50m.json` in it)."""
 REGISTRY = "https://registry.npmjs.org"
 
 
@@ -28,6 +32,11 @@ def cache_dir() -> Path:
     import solara.server.settings as settings
 
     return Path(settings.assets.proxy_cache_dir)
+
+
+def world_atlas_file(name: str = "countries-50m.json") -> Path:
+    """Where the map's country shapes are once `python -m app.assets` has run (the file may be missing)."""
+    return cache_dir() / WORLD_ATLAS / name
 
 
 def tarball_url(spec: str) -> str:

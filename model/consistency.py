@@ -91,6 +91,13 @@ def check_references(s) -> list[Problem]:
         check.on_grid(cell, f"grid.launch_areas[{i}]")
     for i, site in enumerate(s.sites):
         check.on_grid(site.cell, f"sites[{i}].cell")
+        if site.lonlat is not None and not -90 <= site.lonlat[1] <= 90:
+            check.problem(f"sites[{i}].lonlat", list(site.lonlat), "latitude must lie between -90 and 90")
+    if s.grid.bounds is not None:
+        west, south, east, north = s.grid.bounds
+        if not (-180 <= west < east <= 180 and -90 <= south < north <= 90):
+            check.problem("grid.bounds", list(s.grid.bounds), "must be [west, south, east, north] in degrees, "
+                          "west below east and south below north")
     check.unique([(f"sites[{i}].name", site.name) for i, site in enumerate(s.sites)], "site")
     arriving = [(f"timeline[{i}]" + ("" if b is e else f".batteries[{j}]"), b)
                 for i, e in enumerate(s.timeline) for j, b in enumerate(e.arriving())]

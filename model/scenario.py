@@ -28,6 +28,7 @@ class Family(Params):
     """
 
     default: str
+    label: str = Field("", description="A plain name for tables and the view (empty: the key itself).")
     description: str = ""
     missile: bool = Field(False, description="Its classes are missiles (a ballistic class always is).")
 
@@ -54,6 +55,13 @@ class Catalog(Params):
         """The interceptor types marked `ballistic_capable` (the ones a reserve keeps back), in catalog order."""
         return [name for name, kind in self.interceptors.items() if kind.ballistic_capable]
 
+    def label(self, name: str) -> str:
+        """The plain name of a threat class, family, interceptor or battery type (its `label`, else the key)."""
+        for table in (self.threats, self.families, self.interceptors, self.battery_types):
+            if name in table:
+                return table[name].label or name
+        return name
+
     def cheap_layers(self) -> list[str]:
         """The battery types marked `cheap`: the layers whose worth per dollar the layered-defence answer weighs."""
         return [name for name, btype in self.battery_types.items() if btype.cheap]
@@ -66,6 +74,10 @@ class GridParams(Params):
     height: PositiveInt
     cell_km: PositiveFloat = Field(50.0, description="Kilometres across one cell (for the threats' ranges).")
     launch_areas: list[Cell] = Field(min_length=1)
+    bounds: list[float] | None = Field(
+        None, min_length=4, max_length=4,
+        description="[west, south, east, north]: longitudes and latitudes of the grid's outer edges, which place "
+                    "cells on the view's map (None: the map shows the bare grid). The model does not read it.")
 
 
 class Relocation(Params):

@@ -1,4 +1,12 @@
-"""The view end to end: `attrition view` serves it, a real (headless) Chromium opens it, steps it and screenshots it.
+"""The view end to end: `attrition view` serves it, a real (headless) Chromium opens it at 1400x900 and checks it.
+
+At 1400x900 it reads from the page: the smallest rendered text (computed font
+sizes, SVG text scaled as drawn), where the figures sit, the summary card and
+the lever values; it measures Play (days advanced per wall second, printed),
+downloads both exports and parses them, checks the changed-lever mark, Reset
+and the scenario picker, saves a screenshot into the test's tmp_path (path
+printed), and fails on any console error. Killing `attrition view` (SIGTERM,
+SIGINT) must leave nothing serving its port.
 
 Needs Playwright's Python package and a Chromium binary: Debian's `chromium`
 package, or the path in ATTRITION_CHROMIUM. Without them the tests are
@@ -113,55 +121,192 @@ def _stop(process: subprocess.Popen) -> None:
     process.wait(timeout=10)
 
 
-IMAGES = """() => Array.from(document.querySelectorAll('img'))
-    .filter(img => img.complete && img.naturalWidth > 0)
-    .map(img => ({src: img.src, width: img.naturalWidth, height: img.naturalHeight}))"""
-"""The page's rendered images (the map first, then the plots), as the browser decoded them."""
-MAP_REDRAWN = f"(old) => {{ const now = ({IMAGES})(); return now.length >= 2 && now[0].src !== old; }}"
-"""True once the map's image is no longer the one whose src is passed."""
+SMALLEST_TEXT = """() => {
+    const sizes = [];
+    for (const el of document.querySelectorAll('body *')) {
+        const own = Array.from(el.childNodes).some(n => n.nodeType === 3 && n.textContent.trim());
+        if (!own) continue;
+        const box = el.getBoundingClientRect();
+        if (box.width === 0 || box.height === 0) continue;
+        const style = getComputedStyle(el);
+        if (style.visibility === 'hidden' || style.display === 'none' || parseFloat(style.opacity) === 0) continue;
+        let size = parseFloat(style.fontSize);
+        if (el instanceof SVGElement && el.ownerSVGElement) size *= el.ownerSVGElement.getScreenCTM().a;
+        sizes.push({size: size, text: el.textContent.trim().slice(0, 40), tag: el.tagName});
+    }
+    sizes.sort((a, b) => a.size - b.size);
+    return sizes;
+}"""
+"""Every piece of visible text on the page with its rendered size in pixels (SVG text scaled as drawn), smallest
+first."""
+FIGURES = """() => Array.from(document.querySelectorAll('.theatre-map, .time-plot-chart')).map(el => {
+    const box = el.getBoundingClientRect(); return {top: box.top, bottom: box.bottom, width: box.width}; })"""
+DAY = """() => { const el = document.querySelector('.summary-day'); return el ? el.textContent : ''; }"""
+PLAY_SECONDS = 6
+"""How long the test lets the view play to measure its speed."""
 
 
-def test_view_serves_steps_and_redraws_in_chromium(view_server, chromium_path, tmp_path):
+def view_days_per_frame() -> int:
+    from app.view import DAYS_PER_FRAME
+
+    return DAYS_PER_FRAME
+
+
+def _day(page) -> int:
+    return int(page.evaluate(DAY).split()[1])
+
+
+def _browser(p, chromium_path):
+    return p.chromium.launch(executable_path=chromium_path, headless=True, args=CHROMIUM_ARGS)
+
+
+def _open(browser, url, messages, log, tmp_path):
+    from playwright.sync_api import expect
+
+    page = browser.new_page(viewport={"width": 1400, "height": 900}, accept_downloads=True)
+    page.set_default_timeout(PAGE_SECONDS * 1000)
+    page.on("console", lambda m: messages.append(f"console {m.type}: {m.text}"))
+    page.on("pageerror", lambda e: messages.append(f"page error: {e}"))
+    page.on("requestfailed", lambda r: messages.append(f"request failed: {r.url} ({r.failure})"))
+    page.goto(url, wait_until="domcontentloaded")
+    try:
+        expect(page.get_by_text("Day 0 of 365")).to_be_visible(timeout=PAGE_SECONDS * 1000)
+    except AssertionError:
+        page.screenshot(path=str(tmp_path / "blank.png"))
+        pytest.fail("the page never showed 'Day 0 of 365' (blank page? offline, Solara's browser assets must be in "
+                    "its cache: run `python -m app.assets`);\nbrowser:\n" + "\n".join(messages[-30:])
+                    + f"\nserver:\n{_output(log)}", pytrace=False)
+    return page
+
+
+def _check_layout(page) -> None:
+    """Text no smaller than 11 px; the map and plots fill the page's width and reach its lower part."""
+    sizes = page.evaluate(SMALLEST_TEXT)
+    smallest = sizes[0]
+    print(f"smallest text: {smallest['size']:.1f} px ({smallest['tag']} {smallest['text']!r}); "
+          f"{len(sizes)} pieces of text measured")
+    assert smallest["size"] >= 11, f"text below 11 px at 1400x900: {sizes[:5]}"
+    assert page.locator(".home-country").count() == 1, "the map draws Ukraine (run `python -m app.assets`)"
+    figures = page.evaluate(FIGURES)
+    assert len(figures) == 3
+    assert figures[0]["width"] > 0.35 * 1400, f"the map uses the page: {figures}"
+    assert max(f["bottom"] for f in figures) > 0.75 * 900, f"the plots reach the lower part of the page: {figures}"
+
+
+def _check_card_and_levers(page) -> None:
+    from playwright.sync_api import expect
+
+    card = page.locator(".summary-card")
+    for words in ("launched", "got through", "neutralised", "damage", "stock left", "PAC-3 MSE", "Shahed-type"):
+        expect(card).to_contain_text(words)
+    values = page.locator(".lever-value")
+    expect(values.first).to_be_visible()
+    expect(page.locator(".lever-value", has_text="6 of 6 batteries kept")).to_be_visible()
+    expect(page.locator(".lever-value", has_text="largest salvo: 700")).to_be_visible()
+
+
+def _measure_play(page) -> float:
+    """Days advanced per wall-clock second while playing."""
+    from playwright.sync_api import expect
+
+    before = _day(page)
+    started = time.monotonic()
+    page.get_by_role("button", name="▶").click()
+    time.sleep(PLAY_SECONDS)
+    days = _day(page) - before  # what the page shows after PLAY_SECONDS
+    elapsed = time.monotonic() - started
+    page.get_by_role("button", name="❚❚").click()
+    expect(page.get_by_role("button", name="▶")).to_be_visible(timeout=PAGE_SECONDS * 1000)
+    rate = days / elapsed
+    print(f"play speed: {days} days in {elapsed:.1f} s = {rate:.1f} days/s")
+    return rate
+
+
+def _check_exports(page, tmp_path) -> None:
+    import io
+    import tomllib
+
+    import pandas as pd
+
+    day = _day(page)
+    with page.expect_download() as csv_download:
+        page.get_by_text("daily table (CSV)").click()
+    csv_path = tmp_path / csv_download.value.suggested_filename
+    csv_download.value.save_as(csv_path)
+    frame = pd.read_csv(io.BytesIO(csv_path.read_bytes()))
+    assert len(frame) == day and "stock_pac3_mse" in frame.columns
+    with page.expect_download() as toml_download:
+        page.get_by_text("scenario (TOML)").click()
+    toml_path = tmp_path / toml_download.value.suggested_filename
+    toml_download.value.save_as(toml_path)
+    assert tomllib.loads(toml_path.read_text())["name"] == "baseline-2025"
+    print(f"exported: {csv_path.name}, {toml_path.name}")
+
+
+def _check_mark_reset_and_picker(page) -> None:
+    from playwright.sync_api import expect
+
+    page.get_by_label("seed").fill("7")
+    expect(page.locator(".levers-changed")).to_be_visible()
+    page.get_by_role("button", name="Reset").click()
+    expect(page.locator(".levers-changed")).to_have_count(0)
+    expect(page.get_by_text("Day 0 of 365")).to_be_visible()
+    page.locator(".v-input", has=page.get_by_label("scenario")).locator(".v-field").first.click()
+    page.get_by_role("option", name="production-race").click()
+    expect(page.locator(".levers-changed")).to_be_visible()
+    page.get_by_role("button", name="Reset").click()
+    expect(page.get_by_text("Day 0 of 1095")).to_be_visible()
+    expect(page.locator(".levers-changed")).to_have_count(0)
+
+
+def test_view_in_chromium_at_1400x900(view_server, chromium_path, tmp_path):
     from playwright.sync_api import expect, sync_playwright
 
     url, process, log = view_server
-    shot = tmp_path / "view-e2e.png"
+    shot = tmp_path / "view-1400x900.png"
     messages: list[str] = []
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium_path, headless=True, args=CHROMIUM_ARGS)
+        browser = _browser(p, chromium_path)
         try:
-            page = browser.new_page(viewport={"width": 1600, "height": 1000})
-            page.set_default_timeout(PAGE_SECONDS * 1000)
-            page.on("console", lambda m: messages.append(f"console {m.type}: {m.text}"))
-            page.on("pageerror", lambda e: messages.append(f"page error: {e}"))
-            page.on("requestfailed", lambda r: messages.append(f"request failed: {r.url} ({r.failure})"))
-            page.goto(url, wait_until="domcontentloaded")
-            try:
-                expect(page.get_by_text("Time: 0.0")).to_be_visible(timeout=PAGE_SECONDS * 1000)
-                shown = True
-            except AssertionError:
-                shown = False
-            if not shown:
-                page.screenshot(path=str(tmp_path / "blank.png"))
-                pytest.fail("the page never showed 'Time: 0.0' (blank page? offline, Solara's browser assets must be "
-                            "in its cache: run `python -m app.assets`);\nbrowser:\n" + "\n".join(messages[-30:])
-                            + f"\nserver:\n{_output(log)}", pytrace=False)
-            page.wait_for_function(f"({IMAGES})().length >= 2")
-            before = page.evaluate(IMAGES)
-            assert len(before) == 2, f"expected the map and the plots, found {before!r:.300}"
-            assert all(img["width"] > 100 and img["height"] > 100 for img in before)
-            map_src = before[0]["src"]
-
+            page = _open(browser, url, messages, log, tmp_path)
+            _check_card_and_levers(page)
             page.get_by_role("button", name="Step").click()
-            expect(page.get_by_text("Time: 1.0")).to_be_visible(timeout=PAGE_SECONDS * 1000)
-            page.wait_for_function(MAP_REDRAWN, arg=map_src)
-            after = page.evaluate(IMAGES)
-            assert after[0]["src"] != map_src, "the map is redrawn after a step"
-            assert after[1]["src"] != before[1]["src"], "the plots are redrawn after a step"
-            page.screenshot(path=str(shot), full_page=True)
+            expect(page.get_by_text(f"Day {view_days_per_frame()} of 365")).to_be_visible()  # Step: one frame
+            rate = _measure_play(page)
+            _check_layout(page)
+            page.screenshot(path=str(shot))
+            _check_exports(page, tmp_path)
+            _check_mark_reset_and_picker(page)
         finally:
             browser.close()
     print(f"screenshot: {shot}")
-    data = shot.read_bytes()
-    assert data.startswith(b"\x89PNG\r\n\x1a\n") and len(data) > 10_000
-    assert not [m for m in messages if m.startswith("page error")], "\n".join(messages)
+    assert shot.read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
+    errors = [m for m in messages if m.startswith(("page error", "console error"))]
+    assert not errors, "\n".join(messages)
+    assert rate >= 5, f"Play advanced {rate:.1f} days a second (at least 5 wanted)"
+
+
+def _answers(port: int) -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.settimeout(1)
+        return probe.connect_ex(("127.0.0.1", port)) == 0
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
+def test_killing_attrition_view_frees_its_port(chromium_path, tmp_path, sig):
+    port = free_port()
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
+    with open(tmp_path / "server.log", "wb") as out:
+        process = subprocess.Popen([sys.executable, "-m", "experiments.cli", "view", "--port", str(port)],
+                                   cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        deadline = time.monotonic() + SERVER_START_SECONDS
+        while not _answers(port):
+            assert process.poll() is None, _output(tmp_path / "server.log")
+            assert time.monotonic() < deadline, "`attrition view` never listened"
+            time.sleep(0.25)
+        process.send_signal(sig)  # to `attrition view` itself, not its process group
+        process.wait(timeout=30)
+        assert not _answers(port), f"after {sig.name} something still serves port {port}"
+    finally:
+        _stop(process)

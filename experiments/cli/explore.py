@@ -7,13 +7,18 @@ from model import builtin_scenarios, load_scenario
 
 
 def view_command(args) -> int:
-    """Serve the interactive view (solara) until interrupted."""
-    import subprocess
+    """Serve the interactive view (solara) until interrupted or killed.
+
+    The process becomes `solara run` (exec, not a child): a SIGTERM or SIGINT to `attrition view` reaches the
+    server itself, so nothing is left serving the port.
+    """
+    import os
 
     command = [sys.executable, "-m", "solara", "run", "app.view", "--host", args.host, "--port", str(args.port),
                "--production", "--no-open"]
     print(f"serving the view on http://{args.host}:{args.port} (Ctrl-C stops it)", flush=True)
-    return subprocess.call(command)
+    os.execv(sys.executable, command)
+    return 0  # not reached: exec replaces this process
 
 
 def scenarios_command(args) -> int:
