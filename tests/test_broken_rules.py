@@ -1,0 +1,169 @@
+"""Rules that once broke with every test still passing: each test here fails if its rule is broken again.
+
+Each was found by a hand mutation (issue 14): common random numbers across
+design points, the replication seeds' spawn key, the launcher-rounds cap, the
+intelligence-pause factor on a struck battery's own fire, and the rounds lost
+with destroyed batteries in the interceptor books.
+"""
+
+from datetime import timedelta
+
+import numpy as np
+import pytest
+
+from experiments.sweep.design import replication_seed
+from model import AirCampaign, build_scenario
+from model.books import interceptor_imbalance
+
+PLENTY = 10**6
+
+
+def set_days(raw: dict, days: int) -> None:
+    raw["end"] = raw["start"] + timedelta(days=days - 1)
+
+
+def patriot_that_never_binds(raw: dict, p: float, shots: int = 1, launcher_rounds: int = PLENTY) -> None:
+    """The tiny scenario's Patriot: PAC-3 MSE only at ballistic missiles, kill probability `p`, stock and
+    channels without limit, `launcher_rounds` PAC-3 MSE ready a night."""
+    raw["batteries"][0]["magazine"] = {"pac3_mse": PLENTY}
+    raw["catalog"] = {
+        "interceptors": {"pac3_mse": {"kill_probability": {"ballistic": p}}},
+        "battery_types": {"patriot": {"channels_per_wave": PLENTY, "engagement_hours": 0.0,
+                                      "launcher_rounds": {"pac3_mse": launcher_rounds, "gem_t": 0}}},
+        "doctrines": {"patriot_keep_off_drones": {"shots_per_target": {"ballistic": shots},
+                                                  "preference": {"ballistic": ["pac3_mse"]},
+                                                  "mode": "salvo", "ballistic_reserve": 0}},
+    }
+
+
+def run(raw: dict, seed: int):
+    campaign = AirCampaign(build_scenario(raw), rng=seed).run()
+    return campaign, campaign.daily()
+
+
+# ---------------------------------------------------------------- a. common random numbers across design points
+@pytest.mark.parametrize("swarms", [([50, 60], [50, 400]), ([0, 0], [300, 300])], ids=["range", "size"])
+def test_design_points_whose_salvos_differ_share_the_kill_draws(tiny, swarms):
+    """Two design points at the same replication seed differ only in their salvos' swarms (drones and decoys,
+    which the Patriot leaves alone), every third night. Every night's kill draws are seeded independently of
+    what the attacker drew, so the two ballistic missiles of every night, routine or salvo, are shot down on
+    exactly the same nights at both points (common random numbers)."""
+    patriot_that_never_binds(tiny, p=0.5)
+    set_days(tiny, 60)
+    tiny["attacker"]["initial_stockpile"].update(drone=PLENTY, decoy=PLENTY, ballistic=PLENTY)
+    salvo = {"interval_days": [3, 3], "swarm_mix": {"drone": 0.6, "decoy": 0.4}, "missiles": {"ballistic": 2.0},
+             "dispersion": 0.0}
+    tiny["attacker"]["salvo"] = {**salvo, "swarm_size": swarms[0]}
+    other = {**tiny, "attacker": {**tiny["attacker"], "salvo": {**salvo, "swarm_size": swarms[1]}}}
+    seed = replication_seed(2025, 3)
+    _, first = run(tiny, seed)
+    _, second = run(other, seed)
+    assert first["salvo"].sum() >= 15 and (first["salvo"] == second["salvo"]).all()
+    assert (first["launched_drone"] != second["launched_drone"]).any()  # the salvos' draws differ
+    np.testing.assert_array_equal(first["launched_ballistic"], 2)
+    np.testing.assert_array_equal(second["launched_ballistic"], 2)
+    shot_down = first["shot_down_ballistic"].to_numpy()
+    assert 0 < shot_down.sum() < 120  # the draws decide something
+    np.testing.assert_array_equal(shot_down, second["shot_down_ballistic"])
+
+
+# ---------------------------------------------------------------- b. replication seeds, as documented
+def documented_seed(root_seed: int, replication: int) -> int:
+    """README: replication r runs with `SeedSequence(root_seed, spawn_key=(r,))`; here reached as numpy's own
+    r-th child of the root sequence (whose spawn key is (r,)), its first 64-bit word cut to 63 bits."""
+    child = np.random.SeedSequence(root_seed).spawn(replication + 1)[replication]
+    assert child.spawn_key == (replication,)
+    return int(child.generate_state(1, np.uint64)[0]) >> 1
+
+
+@pytest.mark.parametrize("root_seed", [0, 1, 2025, 2**40 + 7])
+def test_replication_seeds_are_the_documented_spawned_sequences(root_seed):
+    assert [replication_seed(root_seed, r) for r in range(20)] == [documented_seed(root_seed, r) for r in range(20)]
+
+
+def test_neighbouring_roots_and_replications_never_share_a_seed():
+    """`SeedSequence(root + r)` would give root 1, replication 0 the seed of root 0, replication 1."""
+    assert replication_seed(1, 0) != replication_seed(0, 1)
+    seeds = {replication_seed(root, r) for root in range(10) for r in range(10)}
+    assert len(seeds) == 100
+
+
+# ---------------------------------------------------------------- c. the launcher-rounds cap
+@pytest.mark.parametrize(("launcher", "shots"), [(3, 1), (5, 2), (1, 2)])
+def test_a_battery_fires_no_more_in_a_night_than_its_launchers_hold(tiny, launcher, shots):
+    """Ten missiles a night, every one engaged while rounds are ready, each with `shots` rounds that always
+    kill: a salvo is `shots` rounds, or all that is ready if fewer, so a night's fire is the whole salvos its
+    launchers hold, and exactly that many missiles die (5 ready, 2 shots: two salvos, the fifth round kept)."""
+    patriot_that_never_binds(tiny, p=1.0, shots=shots, launcher_rounds=launcher)
+    tiny["attacker"]["routine"]["mean"] = {"ballistic": 10.0}
+    tiny["attacker"]["initial_stockpile"]["ballistic"] = PLENTY
+    set_days(tiny, 10)
+    _, daily = run(tiny, seed=1)
+    salvo = min(shots, launcher)
+    engaged = launcher // salvo
+    np.testing.assert_array_equal(daily["launched_ballistic"], 10)
+    np.testing.assert_array_equal(daily["fired_pac3_mse"], engaged * salvo)
+    np.testing.assert_array_equal(daily["shot_down_ballistic"], engaged)
+    np.testing.assert_array_equal(daily["leaked_ballistic"], 10 - engaged)
+
+
+# ---------------------------------------------------------------- d. an intelligence pause on a struck battery
+def struck_patriot(raw: dict, kill_factor: float | None) -> dict:
+    """The tiny Patriot, sure to kill (p = 1, one round), struck by one ballistic missile on every salvo night
+    (every third; nothing else flies, nothing is delivered) that destroys it if it gets through; an
+    intelligence pause from the first day multiplies its kill probability by `kill_factor` (None: no pause)."""
+    patriot_that_never_binds(raw, p=1.0)
+    raw["attacker"]["routine"]["mean"] = {}
+    raw["attacker"]["salvo"] = {"interval_days": [3, 3], "swarm_size": [0, 0], "swarm_mix": {"drone": 1.0}}
+    raw["attacker"]["battery_strikes"] = {"types": ["patriot"], "missiles": 1, "destroy_probability": 1.0}
+    raw["suppliers"] = []
+    set_days(raw, 30)
+    if kill_factor is not None:
+        raw["timeline"] = [{"event": "intel_pause", "start": raw["start"], "kill_factor": kill_factor}]
+    return raw
+
+
+def test_a_struck_battery_with_full_warning_kills_every_missile_at_it(tiny):
+    campaign, daily = run(struck_patriot(tiny, None), seed=4)
+    strikes = int(daily["launched_ballistic"].sum())
+    assert strikes == daily["salvo"].sum() >= 8
+    assert daily["shot_down_ballistic"].sum() == strikes and daily["fired_pac3_mse"].sum() == strikes
+    assert daily["lost_with_batteries_pac3_mse"].sum() == 0
+
+
+def test_a_struck_battery_without_warning_cannot_hit_and_is_destroyed_by_the_first_missile(tiny):
+    """Kill factor 0: the kill probability is 0, so no round is fired; the first missile destroys the battery,
+    its whole magazine is lost with it, and no Patriot is left to strike."""
+    campaign, daily = run(struck_patriot(tiny, 0.0), seed=4)
+    first = int(np.flatnonzero(daily["salvo"])[0])
+    assert daily["fired_pac3_mse"].sum() == 0 and daily["shot_down_ballistic"].sum() == 0
+    np.testing.assert_array_equal(np.flatnonzero(daily["launched_ballistic"]), [first])
+    assert daily["lost_with_batteries_pac3_mse"].iloc[first] == PLENTY
+    assert daily["stock_pac3_mse"].iloc[first:].eq(0).all()
+
+
+def test_a_struck_battery_under_a_half_warning_kills_about_half(tiny):
+    """Kill factor 0.5 of p = 1: each missile at it dies with probability 0.5, and the first to get through
+    destroys it; the number of strikes it survives is geometric, so over many seeds the share killed is 0.5."""
+    killed = struck = 0
+    for seed in range(60):
+        raw = struck_patriot({**tiny, "batteries": [dict(tiny["batteries"][0])]}, 0.5)
+        _, daily = run(raw, seed)
+        killed += int(daily["shot_down_ballistic"].sum())
+        struck += int(daily["launched_ballistic"].sum())
+    # each strike is a Bernoulli(0.5); 99.9% interval
+    assert abs(killed / struck - 0.5) <= 3.29 * np.sqrt(0.25 / struck), (killed, struck)
+
+
+# ---------------------------------------------------------------- e. rounds lost with destroyed batteries
+def test_rounds_lost_with_destroyed_batteries_close_the_interceptor_books(tiny):
+    """A battery destroyed holding rounds: the books balance with the rounds lost with it, and only with them."""
+    campaign, daily = run(struck_patriot(tiny, 0.0), seed=4)
+    assert daily["lost_with_batteries_pac3_mse"].sum() == PLENTY
+    assert not interceptor_imbalance(campaign).any()
+    without_losses = interceptor_imbalance(campaign, sinks=("fired", "stock", "in_transit", "held"))
+    first = int(np.flatnonzero(daily["salvo"])[0])
+    pac3 = campaign.air_defence.interceptor_names.index("pac3_mse")
+    assert (without_losses[first:, pac3] == PLENTY).all() and not without_losses[:first].any()
+
+
