@@ -17,6 +17,7 @@ from agents.nights import BatteryStrikes, RaidTiming, Replay, RoutineNights, Sal
 from agents.params import NonNegativeFloat, NonNegativeInt, Params, PositiveFloat, Probability
 from agents.registry import choice
 from agents.sampling import draw_raid
+from agents.seeds import night_seeds
 from agents.strategies import STRATEGIES, SalvoCalendar
 from agents.targeting import TARGETING_RULES, TargetingRule
 
@@ -161,7 +162,7 @@ class Attacker(Agent):
         self._raid = np.zeros((self.n_routes, len(self.class_names), self.n_waves), dtype=np.int64)
         self._by_route = np.zeros(self.n_routes, dtype=np.int64)
         self._no_swarm = np.zeros(len(self.class_names), dtype=np.int64)
-        self._seeds = self.model.rng.integers(2**32, size=model.horizon)  # numba seeds with 32 bits
+        self._seeds = night_seeds(self.model.rng, model.horizon)
         self.salvos = SalvoCalendar(model, params.salvo.interval_days)
         self._prepare_replay(replay)
 
