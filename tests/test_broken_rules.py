@@ -11,6 +11,7 @@ from datetime import timedelta
 import numpy as np
 import pytest
 
+from agents.seeds import night_seeds
 from experiments.sweep.design import replication_seed
 from model import AirCampaign, build_scenario
 from model.books import interceptor_imbalance
@@ -86,6 +87,14 @@ def test_neighbouring_roots_and_replications_never_share_a_seed():
     assert replication_seed(1, 0) != replication_seed(0, 1)
     seeds = {replication_seed(root, r) for root in range(10) for r in range(10)}
     assert len(seeds) == 100
+
+
+def test_night_seeds_are_distinct_draws_over_the_whole_32_bits():
+    """numba's `np.random.seed` takes 32 bits: the nights' seeds span them, and a year's are all different."""
+    seeds = night_seeds(np.random.default_rng(7), 365)
+    assert seeds.shape == (365,) and seeds.dtype == np.int64
+    assert 0 <= seeds.min() and seeds.max() < 2**32 and seeds.max() >= 2**31
+    assert len(set(seeds.tolist())) == 365
 
 
 # ---------------------------------------------------------------- c. the launcher-rounds cap
