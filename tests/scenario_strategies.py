@@ -26,6 +26,8 @@ REPLAY_FILE = "<synthetic reports>"
 """What a replaying scenario names as its file until `with_reports` gives the path."""
 REPORTS_PERIOD = (date(2025, 1, 1), date(2026, 3, 15))
 """Nights the synthetic reports cover: every night a drawn scenario can have."""
+REPLAYED = {"drone", "decoy", "kalibr", "iskander_m"}
+"""The classes the synthetic reports launch (decoys split off the drones): replay needs each to reach a site."""
 
 CATALOG = load_scenario("baseline-2025").catalog
 THREATS = list(CATALOG.threats)
@@ -406,7 +408,7 @@ def scenarios(draw) -> dict:
             processes.append({"supplier": name, "mean_interval_days": draw(st.floats(0.5, 30.0)),
                               "mean_duration_days": draw(st.floats(1.0, 10.0))})
     attacker = draw(attackers(reach))
-    if draw(st.integers(0, 4)) == 0:
+    if REPLAYED <= set(reach) and draw(st.integers(0, 2)) == 0:
         attacker.update(mode="replay", replay=draw(replays(frame)))
     raw = {"name": "drawn", "start": start, "end": end, "catalog": catalog, "grid": grid, "sites": sites,
            "batteries": [draw(placements(width, height, doctrines)) for _ in range(draw(st.integers(0, 6)))],

@@ -176,3 +176,47 @@ def test_rounds_lost_with_destroyed_batteries_close_the_interceptor_books(tiny):
     assert (without_losses[first:, pac3] == PLENTY).all() and not without_losses[:first].any()
 
 
+
+
+# ---------------------------------------------------------------- which members of a small pool are engaged
+def small_pool(raw: dict, counts: dict[str, int], channels: int, nights: int) -> None:
+    """A mobile fire group at the city with `channels` sure-kill engagements a night against `counts` of drones
+    and the decoys that pass for them (one pool) every night; `decoy_b` is a second kind of decoy."""
+    raw["batteries"] = [{"type": "mobile_fire_group", "cell": [1, 5], "magazine": {"mfg_burst": PLENTY}}]
+    raw["attacker"]["initial_stockpile"].update({name: PLENTY for name in counts})
+    raw["attacker"]["routine"]["mean"] = {name: float(n) for name, n in counts.items()}
+    raw["attacker"]["salvo"]["interval_days"] = [10**4, 10**4]  # no salvo night
+    raw["attacker"]["waves"]["decoy_b"] = [1.0]
+    raw["suppliers"] = []
+    raw["catalog"] = {
+        "threats": {"decoy_b": {"damage": 0.0, "cost_usd": 5000.0, "mimics": "drone"}},
+        "interceptors": {"mfg_burst": {"kill_probability": {"drone": 1.0, "decoy": 1.0, "decoy_b": 1.0}}},
+        "battery_types": {"mobile_fire_group": {"channels_per_wave": channels, "engagement_hours": 0.0,
+                                                "launcher_rounds": {"mfg_burst": PLENTY},
+                                                "doctrine": "drones_one_shot"}},
+        "doctrines": {"drones_one_shot": {"engage": ["drone"], "shots_per_target": {"drone": 1}, "mode": "salvo"}},
+    }
+    set_days(raw, nights)
+
+
+@pytest.mark.parametrize(("counts", "channels"), [
+    ({"drone": 1, "decoy": 1}, 1), ({"drone": 3, "decoy": 3}, 3), ({"drone": 1, "decoy": 4}, 2),
+    ({"drone": 1, "decoy": 1, "decoy_b": 1}, 1), ({"drone": 2, "decoy": 1, "decoy_b": 2}, 2)],
+    ids=["1+1", "3+3", "1+4", "1+1+1", "2+1+2"])
+def test_the_engaged_members_of_a_small_pool_are_drawn_without_replacement(tiny, counts, channels):
+    """`channels` of the pool's n threats are engaged, each subset equally likely (hypergeometric): a class of
+    m in the pool has mean channels * m / n engaged a night and variance
+    channels * (m / n) * (1 - m / n) * (n - channels) / (n - 1); over 2000 nights both are within 99.9%
+    bounds (the variance by its normal approximation, excess kurtosis at most 2 here)."""
+    nights = 2000
+    small_pool(tiny, counts, channels, nights)
+    _, daily = run(tiny, seed=12)
+    engaged = {name: daily[f"shot_down_{name}"].to_numpy() for name in counts}
+    np.testing.assert_array_equal(sum(engaged.values()), channels)
+    n = sum(counts.values())
+    for name, m in counts.items():
+        mean = channels * m / n
+        variance = channels * (m / n) * (1 - m / n) * (n - channels) / (n - 1)
+        per_night = engaged[name]
+        assert abs(per_night.mean() - mean) <= 3.29 * np.sqrt(variance / nights), (name, per_night.mean(), mean)
+        assert abs(per_night.var() - variance) <= 3.29 * variance * np.sqrt(4 / nights), (name, per_night.var())

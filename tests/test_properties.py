@@ -28,7 +28,7 @@ from model import AirCampaign, ScenarioError, build_scenario
 from model.books import check_books as check_books_of
 from model.timeline import EVENTS
 
-settings.register_profile("ci", max_examples=200, derandomize=True, deadline=None, database=None,
+settings.register_profile("ci", max_examples=120, derandomize=True, deadline=None, database=None,
                           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 settings.register_profile("explore", max_examples=2000, deadline=None,
                           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
