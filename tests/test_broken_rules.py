@@ -220,3 +220,52 @@ def test_the_engaged_members_of_a_small_pool_are_drawn_without_replacement(tiny,
         per_night = engaged[name]
         assert abs(per_night.mean() - mean) <= 3.29 * np.sqrt(variance / nights), (name, per_night.mean(), mean)
         assert abs(per_night.var() - variance) <= 3.29 * variance * np.sqrt(4 / nights), (name, per_night.var())
+
+
+# ---------------------------------------------------------------- a single target, and a round type that cannot hit
+def test_shoot_look_shoot_at_a_lone_target_fires_one_round_then_one_more_if_it_missed(tiny):
+    """One cruise missile a night, two looks at p = 0.5: one round, and a second only after a miss; it leaks
+    only if both miss. Every night: 1 or 2 rounds, 2 exactly when the first missed."""
+    tiny["batteries"][0]["magazine"] = {"pac3_mse": PLENTY}
+    tiny["attacker"]["initial_stockpile"]["cruise"] = PLENTY
+    tiny["attacker"]["routine"]["mean"] = {"cruise": 1.0}
+    tiny["suppliers"] = []
+    tiny["catalog"] = {
+        "interceptors": {"pac3_mse": {"kill_probability": {"cruise": 0.5}}},
+        "battery_types": {"patriot": {"channels_per_wave": PLENTY, "engagement_hours": 0.0,
+                                      "launcher_rounds": {"pac3_mse": PLENTY, "gem_t": 0}}},
+        "doctrines": {"patriot_keep_off_drones": {"shots_per_target": {"cruise": 2},
+                                                  "preference": {"cruise": ["pac3_mse"]},
+                                                  "mode": "shoot-look-shoot", "ballistic_reserve": 0}},
+    }
+    set_days(tiny, 400)
+    _, daily = run(tiny, seed=8)
+    fired, leaked = daily["fired_pac3_mse"].to_numpy(), daily["leaked_cruise"].to_numpy()
+    np.testing.assert_array_equal(daily["launched_cruise"], 1)
+    assert set(fired.tolist()) == {1, 2}
+    assert (leaked[fired == 1] == 0).all()  # one round was enough: it hit
+    second = int((fired == 2).sum())
+    assert abs(second / 400 - 0.5) <= 3.29 * np.sqrt(0.25 / 400)
+    assert abs(leaked.sum() / second - 0.5) <= 3.29 * np.sqrt(0.25 / second)  # the second look hits half
+
+
+def test_a_round_type_that_cannot_hit_a_class_is_passed_over_for_the_next(tiny):
+    """GEM-T first in the order at ballistic missiles, but it cannot hit them (p = 0): PAC-3 MSE (p = 1) takes
+    every one, and not one GEM-T is fired."""
+    tiny["batteries"][0]["magazine"] = {"pac3_mse": PLENTY, "gem_t": PLENTY}
+    tiny["attacker"]["routine"]["mean"] = {"ballistic": 5.0}
+    tiny["attacker"]["initial_stockpile"]["ballistic"] = PLENTY
+    tiny["catalog"] = {
+        "interceptors": {"pac3_mse": {"kill_probability": {"ballistic": 1.0}},
+                         "gem_t": {"kill_probability": {"ballistic": 0.0}}},
+        "battery_types": {"patriot": {"channels_per_wave": PLENTY, "engagement_hours": 0.0,
+                                      "launcher_rounds": {"pac3_mse": PLENTY, "gem_t": PLENTY}}},
+        "doctrines": {"patriot_keep_off_drones": {"shots_per_target": {"ballistic": 1},
+                                                  "preference": {"ballistic": ["gem_t", "pac3_mse"]},
+                                                  "mode": "salvo", "ballistic_reserve": 0}},
+    }
+    set_days(tiny, 10)
+    _, daily = run(tiny, seed=2)
+    assert daily["fired_gem_t"].sum() == 0
+    np.testing.assert_array_equal(daily["shot_down_ballistic"], 5)
+    np.testing.assert_array_equal(daily["fired_pac3_mse"], 5)
