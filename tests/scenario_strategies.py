@@ -361,7 +361,9 @@ EVENT_DRAWS = {"pause": pause, "supplier_rate": supplier_rate, "supplier_ramp": 
 @st.composite
 def timelines(draw, frame: Frame) -> list[dict]:
     events = []
-    for kind in draw(st.lists(st.sampled_from(sorted(EVENT_DRAWS)), max_size=6)):
+    kinds = draw(st.permutations(sorted(EVENT_DRAWS)))  # a few different kinds, any of them, then maybe repeats
+    kinds = kinds[:draw(st.integers(0, 6))] + draw(st.lists(st.sampled_from(kinds), max_size=2))
+    for kind in kinds:
         event = EVENT_DRAWS[kind](draw, frame)
         if event is not None:
             events.append({"event": kind, **event})
