@@ -269,3 +269,33 @@ def test_a_round_type_that_cannot_hit_a_class_is_passed_over_for_the_next(tiny):
     assert daily["fired_gem_t"].sum() == 0
     np.testing.assert_array_equal(daily["shot_down_ballistic"], 5)
     np.testing.assert_array_equal(daily["fired_pac3_mse"], 5)
+
+
+# ---------------------------------------------------------------- conserve mode guards its sites only
+@pytest.mark.parametrize("threat", ["cruise", "ballistic"])
+def test_a_conserving_battery_fires_only_at_threats_to_the_sites_it_guards(tiny, threat):
+    """A Patriot that is always conserving (below its threshold from the start) and guards only City, on the
+    way to both City and Town and defending both: every threat to City dies (p = 1), every one to Town gets
+    through untouched."""
+    tiny["sites"] = [{"name": "City", "cell": [1, 5], "value": 1.0}, {"name": "Town", "cell": [1, 3], "value": 1.0}]
+    tiny["batteries"] = [{"type": "patriot", "cell": [2, 4], "magazine": {"pac3_mse": PLENTY}}]
+    tiny["attacker"]["initial_stockpile"][threat] = PLENTY
+    tiny["attacker"]["routine"]["mean"] = {threat: 20.0}
+    tiny["suppliers"] = []
+    tiny["catalog"] = {
+        "interceptors": {"pac3_mse": {"kill_probability": {threat: 1.0}}},
+        "battery_types": {"patriot": {"channels_per_wave": PLENTY, "engagement_hours": 0.0, "radius": 3.0,
+                                      "terminal_radius": 3.0,
+                                      "launcher_rounds": {"pac3_mse": PLENTY, "gem_t": 0}}},
+        "doctrines": {"patriot_keep_off_drones": {"shots_per_target": {threat: 1}, "preference": {threat: ["pac3_mse"]},
+                                                  "engage": [threat], "mode": "salvo", "ballistic_reserve": 0,
+                                                  "conserve_below": 10 * PLENTY, "conserve_engage": [threat],
+                                                  "conserve_sites": ["City"]}},
+    }
+    set_days(tiny, 20)
+    _, daily = run(tiny, seed=3)
+    assert daily["damage_at_City"].sum() == 0
+    assert daily["damage_at_Town"].sum() > 0
+    # what got through is exactly what flew at Town: nothing at Town was engaged
+    np.testing.assert_array_equal(daily["fired_pac3_mse"], daily[f"shot_down_{threat}"])
+    assert 0 < daily[f"leaked_{threat}"].sum() < daily[f"launched_{threat}"].sum()
