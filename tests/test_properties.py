@@ -143,3 +143,16 @@ def test_negative_binomial_with_p_rounding_to_one(tiny, mean, dispersion):
     scenario = build_or_reject(tiny)
     if scenario is not None:
         check_books(AirCampaign(scenario, rng=0).run())
+
+
+def test_adaptation_of_a_swarm_of_decoys_only_capped_at_none(tiny):
+    """Regression (found by the generator): a swarm all decoys, `max_decoy_share = 0`: the adapted mix was 0/0,
+    and numpy's multinomial refused the NaN shares. Nothing real rides in it to shift toward: it flies as planned."""
+    tiny["attacker"]["salvo"] = {"interval_days": [3, 3], "swarm_size": [20, 20], "swarm_mix": {"decoy": 1.0}}
+    tiny["attacker"]["initial_stockpile"]["decoy"] = 1000
+    tiny["attacker"]["adaptation"] = {"window_days": 1, "strength": 0.0, "max_decoy_share": 0.0}
+    campaign = AirCampaign(build_scenario(tiny), rng=0).run()
+    check_books(campaign)
+    daily = campaign.daily()
+    np.testing.assert_array_equal(daily["launched_decoy"], np.where(daily["salvo"], 20, 0))
+
