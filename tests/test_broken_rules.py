@@ -164,6 +164,23 @@ def test_a_struck_battery_under_a_half_warning_kills_about_half(tiny):
     assert abs(killed / struck - 0.5) <= 3.29 * np.sqrt(0.25 / struck), (killed, struck)
 
 
+@pytest.mark.parametrize("kill_factor", [0.0, 0.5])
+def test_an_intelligence_pause_scales_every_kill_probability_of_the_night(tiny, kill_factor):
+    """Twenty missiles a night at a Patriot with p = 0.8, one round each, under a pause with `kill_factor` for
+    the whole campaign: each dies with 0.8 * kill_factor, and every one is still engaged."""
+    patriot_that_never_binds(tiny, p=0.8)
+    tiny["attacker"]["routine"]["mean"] = {"ballistic": 20.0}
+    tiny["attacker"]["initial_stockpile"]["ballistic"] = PLENTY
+    tiny["timeline"] = [{"event": "intel_pause", "start": tiny["start"], "kill_factor": kill_factor}]
+    set_days(tiny, 50)
+    _, daily = run(tiny, seed=6)
+    targets = int(daily["launched_ballistic"].sum())
+    assert targets == 1000 and int(daily["fired_pac3_mse"].sum()) == targets
+    q = 0.8 * kill_factor
+    killed = int(daily["shot_down_ballistic"].sum())
+    assert abs(killed / targets - q) <= 3.29 * np.sqrt(q * (1 - q) / targets), (killed, q)
+
+
 # ---------------------------------------------------------------- e. rounds lost with destroyed batteries
 def test_rounds_lost_with_destroyed_batteries_close_the_interceptor_books(tiny):
     """A battery destroyed holding rounds: the books balance with the rounds lost with it, and only with them."""
