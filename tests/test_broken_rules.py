@@ -316,3 +316,22 @@ def test_a_conserving_battery_fires_only_at_threats_to_the_sites_it_guards(tiny,
     # what got through is exactly what flew at Town: nothing at Town was engaged
     np.testing.assert_array_equal(daily["fired_pac3_mse"], daily[f"shot_down_{threat}"])
     assert 0 < daily[f"leaked_{threat}"].sum() < daily[f"launched_{threat}"].sum()
+
+
+def test_a_round_type_left_out_of_the_order_for_a_class_is_never_fired_at_it(tiny):
+    """A Patriot that also carries interceptor drones (the catalog's last round type), which could kill
+    ballistic missiles, but whose order at them is PAC-3 MSE only: when its two ready PAC-3 MSE are spent, the
+    rest get through, and no interceptor drone is fired."""
+    patriot_that_never_binds(tiny, p=1.0, launcher_rounds=2)
+    tiny["batteries"][0]["magazine"] = {"pac3_mse": PLENTY, "interceptor_drone": PLENTY}
+    tiny["catalog"]["battery_types"]["patriot"]["interceptors"] = ["pac3_mse", "gem_t", "interceptor_drone"]
+    tiny["catalog"]["battery_types"]["patriot"]["launcher_rounds"]["interceptor_drone"] = PLENTY
+    tiny["catalog"]["interceptors"]["interceptor_drone"] = {"kill_probability": {"ballistic": 1.0}}
+    tiny["attacker"]["routine"]["mean"] = {"ballistic": 5.0}
+    tiny["attacker"]["initial_stockpile"]["ballistic"] = PLENTY
+    set_days(tiny, 5)
+    campaign, daily = run(tiny, seed=1)
+    assert campaign.air_defence.interceptor_names[-1] == "interceptor_drone"
+    assert daily["fired_interceptor_drone"].sum() == 0
+    np.testing.assert_array_equal(daily["shot_down_ballistic"], 2)
+
