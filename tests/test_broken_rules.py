@@ -14,7 +14,7 @@ import pytest
 from agents.seeds import night_seeds
 from experiments.sweep.design import replication_seed
 from model import AirCampaign, build_scenario
-from model.books import interceptor_imbalance
+from model.books import check_books, interceptor_imbalance
 
 PLENTY = 10**6
 
@@ -335,3 +335,20 @@ def test_a_round_type_left_out_of_the_order_for_a_class_is_never_fired_at_it(tin
     assert daily["fired_interceptor_drone"].sum() == 0
     np.testing.assert_array_equal(daily["shot_down_ballistic"], 2)
 
+
+
+def test_a_decoy_of_a_ballistic_missile_that_does_not_fly_is_never_engaged(tiny):
+    """A catalog with a (non-ballistic) decoy that passes for Iskander-M, none launched: the terminal salvos go
+    to the missiles that fly, one round each, and nothing is fired at a decoy that is not there."""
+    patriot_that_never_binds(tiny, p=1.0)
+    tiny["catalog"]["threats"] = {"iskander_decoy": {"damage": 0.0, "cost_usd": 1000.0, "mimics": "iskander_m"}}
+    tiny["attacker"]["waves"]["iskander_decoy"] = [1.0]
+    tiny["attacker"]["routine"]["mean"] = {"iskander_m": 3.0}
+    tiny["attacker"]["initial_stockpile"]["iskander_m"] = PLENTY
+    set_days(tiny, 5)
+    campaign, daily = run(tiny, seed=1)
+    np.testing.assert_array_equal(daily["launched_iskander_m"], 3)
+    np.testing.assert_array_equal(daily["fired_pac3_mse"], 3)
+    np.testing.assert_array_equal(daily["shot_down_iskander_m"], 3)
+    assert daily["shot_down_iskander_decoy"].sum() == 0 and daily["leaked_iskander_decoy"].sum() == 0
+    assert check_books(campaign) == []
