@@ -66,6 +66,10 @@ def a_round_lost_from_nowhere(campaign):
     campaign.books.lost[last_day_with(campaign, "lost_with_batteries"), 0] += 1
 
 
+def stock_that_vanished(campaign):
+    campaign.books.stock[-1] -= 1
+
+
 def stock_without_a_source(campaign):
     campaign.books.stock[-1] += 1
 
@@ -107,6 +111,7 @@ def a_negative_battery_stock(campaign):
     (a_round_fired_from_nowhere, "stock moved other than by deliveries, arrivals, fire and losses"),
     (a_round_lost_from_nowhere, "interceptors not conserved"),
     (stock_without_a_source, "interceptors not conserved"),
+    (stock_that_vanished, "interceptors not conserved"),
     (stock_without_a_source, "the books' stock is not the batteries'"),
     (batteries_hold_other_than_the_books, "the books' stock is not the batteries'"),
     (in_transit_without_a_dispatch, "dispatched != in transit + held + delivered"),
@@ -139,3 +144,26 @@ def test_neutralised_that_is_not_shot_down_plus_lost_to_ew_is_named(campaign):
     classes = campaign.air_defence.class_names
     campaign.ledger.derive("neutralised", classes, lambda b: b["shot_down"] + b["lost_to_ew"] - 1)
     assert "neutralised != shot down + lost to EW" in check_books(campaign)
+
+
+def test_the_derived_columns_are_what_their_names_say(campaign):
+    """Damage, value-weighted damage, value protected, ballistic-capable stock and spend, from the blocks."""
+    daily, config = campaign.daily(), campaign.config
+    sites = [s.name for s in config.sites]
+    values = np.array([s.value for s in config.sites])
+    damage_at = daily[[f"damage_at_{s}" for s in sites]].to_numpy()
+    undefended = daily[[f"damage_undefended_at_{s}" for s in sites]].to_numpy()
+    types, classes = campaign.air_defence.interceptor_names, campaign.air_defence.class_names
+    stock, fired = daily[[f"stock_{t}" for t in types]].to_numpy(), daily[[f"fired_{t}" for t in types]].to_numpy()
+    launched = daily[[f"launched_{c}" for c in classes]].to_numpy()
+    capable = [config.catalog.interceptors[t].ballistic_capable for t in types]
+    np.testing.assert_allclose(daily["damage"], damage_at.sum(axis=1))
+    np.testing.assert_allclose(daily["value_weighted_damage"], damage_at @ values)
+    np.testing.assert_allclose(daily["value_protected"], (undefended - damage_at) @ values)
+    np.testing.assert_array_equal(daily["ballistic_capable_left"], stock[:, capable].sum(axis=1))
+    np.testing.assert_allclose(daily["attacker_spend_usd"],
+                               launched @ [config.catalog.threats[c].cost_usd for c in classes])
+    np.testing.assert_allclose(daily["defender_spend_usd"],
+                               fired @ [config.catalog.interceptors[t].cost_usd for t in types])
+    assert daily["value_protected"].sum() != 0 and daily["damage"].sum() > 0
+

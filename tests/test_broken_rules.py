@@ -352,3 +352,33 @@ def test_a_decoy_of_a_ballistic_missile_that_does_not_fly_is_never_engaged(tiny)
     np.testing.assert_array_equal(daily["shot_down_iskander_m"], 3)
     assert daily["shot_down_iskander_decoy"].sum() == 0 and daily["leaked_iskander_decoy"].sum() == 0
     assert check_books(campaign) == []
+
+
+def test_a_battery_behind_a_conserving_one_still_fires(tiny):
+    """Cruise missiles to Town meet a conserving Patriot that guards only City, then a SAM at Town that kills
+    every one (p = 1): the Patriot lets them pass, the SAM does not, and Town takes no damage."""
+    tiny["sites"] = [{"name": "City", "cell": [1, 5], "value": 1.0}, {"name": "Town", "cell": [1, 3], "value": 1.0}]
+    tiny["batteries"] = [{"type": "patriot", "cell": [5, 4], "magazine": {"pac3_mse": PLENTY}},
+                         {"type": "medium_sam", "cell": [1, 3], "magazine": {"aim120": PLENTY}}]
+    tiny["attacker"]["initial_stockpile"]["cruise"] = PLENTY
+    tiny["attacker"]["routine"]["mean"] = {"cruise": 20.0}
+    tiny["suppliers"] = []
+    tiny["catalog"] = {
+        "interceptors": {"pac3_mse": {"kill_probability": {"cruise": 1.0}},
+                         "aim120": {"kill_probability": {"cruise": 1.0}}},
+        "battery_types": {"patriot": {"channels_per_wave": PLENTY, "engagement_hours": 0.0, "radius": 3.0,
+                                      "launcher_rounds": {"pac3_mse": PLENTY, "gem_t": 0}},
+                          "medium_sam": {"channels_per_wave": PLENTY, "engagement_hours": 0.0, "radius": 0.5,
+                                         "launcher_rounds": {"aim120": PLENTY}}},
+        "doctrines": {"patriot_keep_off_drones": {"shots_per_target": {"cruise": 1},
+                                                  "preference": {"cruise": ["pac3_mse"]}, "engage": ["cruise"],
+                                                  "mode": "salvo", "ballistic_reserve": 0,
+                                                  "conserve_below": 10 * PLENTY, "conserve_engage": ["cruise"],
+                                                  "conserve_sites": ["City"]},
+                      "sam_standard": {"engage": ["cruise"], "shots_per_target": {"cruise": 1}}},
+    }
+    set_days(tiny, 10)
+    _, daily = run(tiny, seed=3)
+    assert daily["leaked_cruise"].sum() == 0 and daily["damage_at_Town"].sum() == 0
+    assert daily["fired_aim120"].sum() > 0 and daily["fired_pac3_mse"].sum() > 0
+
