@@ -53,6 +53,8 @@ bench-sweep: $(STAMP)
 # Mutation testing (not in CI): cosmic-ray edits each module of mutation/*.toml on disk, one mutant at a time, and
 # runs that config's tests. A session (.mutation/NAME.sqlite) keeps its results: run again to go on where it
 # stopped; `make mutation-report` prints the counts and the surviving mutants. MUTATION=raid runs one config.
+# It edits the modules in place (and puts each back): run it on a clean work tree, and look at `git status` after
+# a run that was killed. The kernel's mutants run with NUMBA_DISABLE_JIT=1 (see mutation/raid.toml).
 MUTATION ?= seeds books raid
 mutation: $(STAMP)
 	@$(BIN)/python -c "import cosmic_ray" 2>/dev/null || $(BIN)/python -m pip install --quiet -e ".[test,mutation]"
