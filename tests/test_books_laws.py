@@ -52,6 +52,33 @@ def more_launched(campaign):
     campaign.books.night[3, 0, ballistic(campaign)] += 1
 
 
+def fewer_launched(campaign):
+    campaign.books.night[3, 0, ballistic(campaign)] -= 1
+
+
+def a_fired_round_forgotten(campaign):
+    campaign.books.fired[last_day_with(campaign, "fired"), 0] -= 1
+
+
+def batteries_hold_less_than_the_books(campaign):
+    row = int(np.argmax(campaign.batteries.stock[:, 0]))
+    campaign.batteries.stock[row, 0] -= 1
+
+
+def a_dispatch_without_a_shipment(campaign):
+    campaign.books.logistics[-1, 2] -= 1
+
+
+def a_supplier_short_of_its_books(campaign):
+    campaign.logistics[1, 0, 0] -= 1
+
+
+def a_shipment_shrinks_on_the_way(campaign):
+    supplier = next(s for s in campaign.suppliers.values() if s.shipments)
+    shipment = next(iter(supplier.shipments))
+    shipment.rounds[int(np.argmax(shipment.rounds))] -= 1
+
+
 def ew_at_a_ballistic_missile(campaign):
     night = campaign.books.night[3]
     night[3, ballistic(campaign)] -= 1  # a leaker counted as lost to EW instead
@@ -106,6 +133,13 @@ def a_negative_battery_stock(campaign):
 
 @pytest.mark.parametrize(("corrupt", "law"), [
     (more_launched, "launched != neutralised + leaked"),
+    (fewer_launched, "launched != neutralised + leaked"),
+    (a_fired_round_forgotten, "interceptors not conserved"),
+    (a_fired_round_forgotten, "stock moved other than by deliveries, arrivals, fire and losses"),
+    (batteries_hold_less_than_the_books, "the books' stock is not the batteries'"),
+    (a_dispatch_without_a_shipment, "dispatched != in transit + held + delivered"),
+    (a_supplier_short_of_its_books, "a supplier's dispatched != in transit + held + delivered"),
+    (a_shipment_shrinks_on_the_way, "us's in transit is not its shipments' rounds"),
     (ew_at_a_ballistic_missile, "EW stopped a ballistic missile"),
     (a_round_fired_from_nowhere, "interceptors not conserved"),
     (a_round_fired_from_nowhere, "stock moved other than by deliveries, arrivals, fire and losses"),
@@ -126,12 +160,13 @@ def test_a_broken_law_is_named(campaign, corrupt, law):
     assert law in check_books(campaign)
 
 
-def test_a_family_total_that_is_not_its_classes_sum_is_named(campaign, monkeypatch):
-    """Family totals are computed from their classes; a ledger that got them wrong would be caught."""
+@pytest.mark.parametrize("off_by", [1, -1])
+def test_a_family_total_that_is_not_its_classes_sum_is_named(campaign, monkeypatch, off_by):
+    """Family totals are computed from their classes; a ledger that got them wrong, either way, would be caught."""
     totals = campaign.ledger.totals
 
     def wrong(name):
-        return {family: total + 1 for family, total in totals(name).items()}
+        return {family: total + off_by for family, total in totals(name).items()}
 
     monkeypatch.setattr(campaign.ledger, "totals", wrong)
     problems = check_books(campaign)
