@@ -382,3 +382,24 @@ def test_a_battery_behind_a_conserving_one_still_fires(tiny):
     assert daily["leaked_cruise"].sum() == 0 and daily["damage_at_Town"].sum() == 0
     assert daily["fired_aim120"].sum() > 0 and daily["fired_pac3_mse"].sum() > 0
 
+
+
+def test_shoot_look_shoot_never_fires_more_than_its_launchers_hold(tiny):
+    """Three cruise missiles a night, two looks at p = 0.5, four rounds ready: three in the first volley, then
+    at most the one left for the survivors; never a fifth round in a night."""
+    tiny["batteries"][0]["magazine"] = {"pac3_mse": PLENTY}
+    tiny["attacker"]["initial_stockpile"]["cruise"] = PLENTY
+    tiny["attacker"]["routine"]["mean"] = {"cruise": 3.0}
+    tiny["suppliers"] = []
+    tiny["catalog"] = {
+        "interceptors": {"pac3_mse": {"kill_probability": {"cruise": 0.5}}},
+        "battery_types": {"patriot": {"channels_per_wave": PLENTY, "engagement_hours": 0.0,
+                                      "launcher_rounds": {"pac3_mse": 4, "gem_t": 0}}},
+        "doctrines": {"patriot_keep_off_drones": {"shots_per_target": {"cruise": 2},
+                                                  "preference": {"cruise": ["pac3_mse"]},
+                                                  "mode": "shoot-look-shoot", "ballistic_reserve": 0}},
+    }
+    set_days(tiny, 40)
+    _, daily = run(tiny, seed=5)
+    fired = daily["fired_pac3_mse"].to_numpy()
+    assert (fired >= 3).all() and (fired <= 4).all() and (fired == 4).any()
