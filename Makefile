@@ -7,7 +7,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup demo test test-mesa4 lint bench bench-sweep view clean
+.PHONY: setup demo test test-mesa4 lint bench bench-sweep view clean mutation mutation-report
 
 $(STAMP): pyproject.toml
 	@test -n "$(PYTHON)" || { echo "attrition needs Python 3.12 or newer on PATH (python3.12, python3.13 or python3)"; exit 1; }
@@ -50,8 +50,28 @@ bench: $(STAMP)
 bench-sweep: $(STAMP)
 	$(BIN)/python benchmarks/bench_sweep.py
 
+# Mutation testing (not in CI): cosmic-ray edits each module of mutation/*.toml on disk, one mutant at a time, and
+# runs that config's tests. A session (.mutation/NAME.sqlite) keeps its results: run again to go on where it
+# stopped; `make mutation-report` prints the counts and the surviving mutants. MUTATION=raid runs one config.
+# It edits the modules in place (and puts each back): run it on a clean work tree, and look at `git status` after
+# a run that was killed. The kernel's mutants run with NUMBA_DISABLE_JIT=1 (see mutation/raid.toml).
+MUTATION ?= seeds books raid
+mutation: $(STAMP)
+	@$(BIN)/python -c "import cosmic_ray" 2>/dev/null || $(BIN)/python -m pip install --quiet -e ".[test,mutation]"
+	@mkdir -p .mutation
+	@for name in $(MUTATION); do \
+	  session=.mutation/$$name.sqlite; \
+	  test -f $$session || { $(BIN)/cosmic-ray init mutation/$$name.toml $$session && \
+	    $(BIN)/cr-filter-operators $$session mutation/$$name.toml; } || exit 1; \
+	  PATH="$(CURDIR)/$(BIN):$$PATH" nice -n 10 $(BIN)/cosmic-ray exec mutation/$$name.toml $$session || exit 1; \
+	done
+	@$(MAKE) --no-print-directory mutation-report
+
+mutation-report:
+	@for name in $(MUTATION); do echo "== $$name"; $(BIN)/cr-report --surviving-only --show-diff .mutation/$$name.sqlite; done
+
 view: $(STAMP)
 	$(BIN)/attrition view
 
 clean:
-	rm -rf $(VENV) $(MESA4) runs .pytest_cache .hypothesis
+	rm -rf $(VENV) $(MESA4) runs .pytest_cache .hypothesis .mutation

@@ -81,4 +81,7 @@ class Learning:
         real = mix[self.swarm & ~decoy].sum()
         mix[decoy] *= share / planned if planned > 0 else 0.0
         mix[self.swarm & ~decoy] *= (1.0 - share) / real if real > 0 else 0.0
-        return mix / mix.sum()
+        total = mix.sum()
+        if total <= 0:  # a swarm of decoys only, capped at none: nothing real to shift toward, so it flies as planned
+            return self.planned_swarm_mix / self.planned_swarm_mix.sum()
+        return mix / total

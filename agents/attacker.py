@@ -16,7 +16,8 @@ from agents.adaptation import Adaptation, Learning
 from agents.nights import BatteryStrikes, RaidTiming, Replay, RoutineNights, Salvos
 from agents.params import NonNegativeFloat, NonNegativeInt, Params, PositiveFloat, Probability
 from agents.registry import choice
-from agents.sampling import draw_raid, leading_seeds
+from agents.sampling import draw_raid
+from agents.seeds import night_seeds
 from agents.strategies import STRATEGIES, SalvoCalendar
 from agents.targeting import TARGETING_RULES, TargetingRule
 
@@ -162,7 +163,7 @@ class Attacker(Agent):
         self._raid = np.zeros((self.n_routes, len(self.class_names), self.n_waves), dtype=np.int64)
         self._by_route = np.zeros(self.n_routes, dtype=np.int64)
         self._no_swarm = np.zeros(len(self.class_names), dtype=np.int64)
-        self._seeds = leading_seeds(model.rng, model.horizon, model.capacity)  # numba seeds with 32 bits
+        self._seeds = night_seeds(model.rng, model.horizon, model.capacity)  # numba seeds with 32 bits
         self.salvos = SalvoCalendar(model, params.salvo.interval_days)
         self._prepare_replay(replay)
 

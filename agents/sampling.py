@@ -77,15 +77,3 @@ def draw_raid(mean, dispersion, extra, stockpile, route_weights, wave_shares, se
         for r in range(n_routes):
             if by_route[r] > 0:
                 _scatter(by_route[r], wave_shares[c], raid[r, c])
-
-
-def leading_seeds(rng: np.random.Generator, nights: int, kept: int, chunk: int = 1 << 16) -> np.ndarray:
-    """The first `kept` of `nights` 32-bit seeds from `rng`, leaving `rng` where drawing all `nights` would.
-
-    A run of a few days of a long scenario then holds seeds for its days only, and every later draw is the
-    one the whole run would make (numpy's 32-bit draws do not depend on how they are split into calls).
-    """
-    seeds = rng.integers(2**32, size=kept)
-    for start in range(kept, nights, chunk):
-        rng.integers(2**32, size=min(chunk, nights - start))
-    return seeds

@@ -64,3 +64,76 @@ class CampaignBooks:
         self.logistics[d] = logistics.sum(axis=1)
         self.flowing[d] = pauses == 0
         self.intel[d] = intel_shared
+
+
+# ---------------------------------------------------------------- conservation laws
+INTERCEPTOR_SOURCES = ("dispatched", "added_with_batteries")
+"""Where a theatre's interceptors come from after the start (flows), besides the initial stock."""
+INTERCEPTOR_SINKS = ("fired", "lost_with_batteries", "stock", "in_transit", "held")
+"""Where every interceptor is: gone (fired, lost with destroyed batteries: flows) or held (stocks)."""
+FLOWS = frozenset({"dispatched", "delivered", "added_with_batteries", "fired", "lost_with_batteries"})
+"""Books kept per day that are summed over the days to date; the others are end-of-day stocks."""
+
+
+def _to_date(ledger: Ledger, name: str, days: int) -> np.ndarray:
+    """Block `name` over the first `days` days: running totals for flows, as kept for stocks."""
+    values = ledger[name][:days]
+    return values.cumsum(axis=0) if name in FLOWS else values
+
+
+def interceptor_imbalance(campaign, sinks: tuple[str, ...] = INTERCEPTOR_SINKS) -> np.ndarray:
+    """(days, interceptor types): what came in (initial stock and `INTERCEPTOR_SOURCES`) less every `sinks` book.
+
+    All zeros when every round is accounted for; `sinks` lets a check show that a term is needed.
+    """
+    ledger, days = campaign.ledger, campaign.days_done
+    came_in = np.asarray(campaign.initial_stock) + sum(_to_date(ledger, name, days) for name in INTERCEPTOR_SOURCES)
+    return came_in - sum(_to_date(ledger, name, days) for name in sinks)
+
+
+def check_books(campaign) -> list[str]:
+    """Every conservation law the books of `campaign` (an `AirCampaign`, run for some days) break; [] if none.
+
+    Threats: launched = neutralised + leaked and neutralised = shot down + lost
+    to EW, per class and per family (each family's columns total its classes),
+    and EW never stops a ballistic missile. Interceptors: initial + dispatched
+    + added with batteries = fired + lost with batteries + stock + in transit
+    + held, by type, every day; and each supplier's dispatched = in transit +
+    held + delivered. No book, stock or stockpile is ever negative.
+    """
+    ledger, days = campaign.ledger, campaign.days_done
+    book = {name: ledger[name][:days] for name in (*NIGHT_BOOKS, "neutralised", "fired", "stock", "lost_with_batteries",
+                                                    *LOGISTICS_BOOKS, "added_with_batteries")}
+    problems = []
+
+    def law(holds, what: str) -> None:
+        if not np.all(holds):
+            problems.append(what)
+
+    law(book["launched"] == book["neutralised"] + book["leaked"], "launched != neutralised + leaked")
+    law(book["neutralised"] == book["shot_down"] + book["lost_to_ew"], "neutralised != shot down + lost to EW")
+    law(book["lost_to_ew"][:, campaign.air_defence.is_ballistic] == 0, "EW stopped a ballistic missile")
+    for name in (*NIGHT_BOOKS, "neutralised"):
+        for family, total in ledger.totals(name).items():
+            of_family = [k for k, t in enumerate(campaign.config.catalog.threats.values()) if t.family == family]
+            law(total[:days] == book[name][:, of_family].sum(axis=1), f"{name}_{family} is not its classes' sum")
+    law(interceptor_imbalance(campaign) == 0, "interceptors not conserved")
+    logistics = campaign.logistics  # (book, supplier, type), each supplier's own rows, end of the last day
+    law(logistics[0] == logistics[1] + logistics[2] + logistics[3], "a supplier's dispatched != in transit + held + "
+        "delivered")
+    for k, supplier in enumerate(campaign.suppliers.values()):
+        law(logistics[2, k] == sum((s.rounds for s in supplier.shipments), np.zeros_like(logistics[2, k])),
+            f"{supplier.name}'s in transit is not its shipments' rounds")
+    law(_to_date(ledger, "delivered", days) + _to_date(ledger, "added_with_batteries", days)
+        - _to_date(ledger, "fired", days) - _to_date(ledger, "lost_with_batteries", days)
+        + np.asarray(campaign.initial_stock) == book["stock"], "stock moved other than by deliveries, arrivals, "
+        "fire and losses")
+    if days:
+        law(book["stock"][-1] == campaign.batteries.stock.sum(axis=0), "the books' stock is not the batteries'")
+    law(_to_date(ledger, "dispatched", days) == _to_date(ledger, "delivered", days) + book["in_transit"]
+        + book["held"], "dispatched != in transit + held + delivered")
+    for name, values in book.items():
+        law(values >= 0, f"{name} negative")
+    law(campaign.attacker.stockpile >= 0, "the attacker's stockpile is negative")
+    law(campaign.batteries.stock >= 0, "a battery's stock is negative")
+    return problems

@@ -13,7 +13,7 @@ from mesa import Model
 from mesa.time import Priority
 
 from agents import Attacker, DefendedSite, DefenderBattery, Supplier
-from agents.sampling import leading_seeds
+from agents.seeds import night_seeds
 from agents.targeting import Sight
 from model.air_defence import AirDefence
 from model.battery_strikes import strike_batteries
@@ -44,7 +44,7 @@ class AirCampaign(Model):
         self.capacity = days if days is not None and 0 <= days <= self.horizon else self.horizon
         self.days_done = 0
         self._takers: dict[int, tuple[np.ndarray, np.ndarray]] = {}
-        self._night_seeds = leading_seeds(self.rng, self.horizon, self.capacity)  # raid kernel, a night each
+        self._night_seeds = night_seeds(self.rng, self.horizon, self.capacity)  # raid kernel, a night each
         self.grid = TheatreGrid((scenario.grid.width, scenario.grid.height), random=self.random)
         self.site_damage = np.zeros(len(scenario.sites))
         self.sites = [DefendedSite(self, s, self.grid[tuple(s.cell)], self.site_damage[k:k + 1])

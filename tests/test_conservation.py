@@ -12,6 +12,7 @@ import pytest
 
 from agents.attacker import Attacker
 from model import AirCampaign, build_scenario, load_scenario
+from model.books import check_books
 from model.timeline import ramp_steps
 from model.timeline.attack import AttackerRamp, AttackerRate
 
@@ -186,3 +187,9 @@ def test_a_production_change_counts_from_the_night_of_its_day(tiny):
     classes = campaign.air_defence.class_names
     np.testing.assert_allclose(cumulative_production(scenario, classes)[:, classes.index("ballistic_other")],
                                launched.cumsum())
+
+
+def test_the_books_keep_every_conservation_law(year):
+    """The model's own statement of the laws (`model.books.check_books`), lost rounds and shipments included."""
+    campaign, _ = year
+    assert check_books(campaign) == []

@@ -7,7 +7,7 @@
 - A factor's `path` reaches any scenario parameter: `attacker.salvo.swarm_size[1]`,
   `timeline[0].days`, `catalog.interceptors.pac3_mse.kill_probability.ballistic`.
 - Common random numbers: replication r of every design point runs with the same
-  seed, `SeedSequence(root_seed, spawn_key=(r,))`, so policies meet the same nights.
+  seed, `SeedSequence(root_seed, spawn_key=(r,))` (`agents/seeds.py`), so policies meet the same nights.
 - Run ids are fixed by design point and replication, so a rerun finds what is done.
 """
 
@@ -21,6 +21,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from agents.seeds import replication_seed
 from experiments.sweep.ensemble import scenario_ensemble
 from experiments.sweep.paths import path_tokens, set_path
 from experiments.sweep.sampling import unit_sample
@@ -45,12 +46,6 @@ def design_table(spec: SweepSpec) -> pd.DataFrame:
     table = spec.design.sampler.table(spec)
     table.insert(0, "point", np.arange(len(table)))
     return table
-
-
-def replication_seed(root_seed: int, replication: int) -> int:
-    """The seed of replication r at every design point (common random numbers)."""
-    state = np.random.SeedSequence(root_seed, spawn_key=(replication,)).generate_state(1, np.uint64)[0]
-    return int(state >> np.uint64(1))  # 63 bits: stays an int64 in every table
 
 
 def run_id(point: int, replication: int) -> str:
