@@ -403,3 +403,16 @@ def test_shoot_look_shoot_never_fires_more_than_its_launchers_hold(tiny):
     _, daily = run(tiny, seed=5)
     fired = daily["fired_pac3_mse"].to_numpy()
     assert (fired >= 3).all() and (fired <= 4).all() and (fired == 4).any()
+
+
+def test_a_supplier_ships_its_theatre_share_of_each_interval_and_by_default_it_lands_that_day(tiny):
+    """rate x theatre share x interval, every interval from the first morning; no lead time unless one is given."""
+    rate, share, every = 3.0, 0.5, 10
+    tiny["suppliers"] = [{"name": "us", "products": {"pac3_mse": rate}, "theatre_share": share,
+                          "ship_every_days": every}]
+    campaign, _ = run(tiny, seed=3)
+    dispatched, delivered = campaign.ledger["dispatched"][:, 0], campaign.ledger["delivered"][:, 0]
+    days = campaign.config.horizon
+    assert np.flatnonzero(dispatched).tolist() == list(range(0, days, every))
+    assert set(dispatched[dispatched > 0]) == {rate * share * every}
+    assert np.array_equal(delivered, dispatched)
