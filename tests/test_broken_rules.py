@@ -416,3 +416,18 @@ def test_a_supplier_ships_its_theatre_share_of_each_interval_and_by_default_it_l
     assert np.flatnonzero(dispatched).tolist() == list(range(0, days, every))
     assert set(dispatched[dispatched > 0]) == {rate * share * every}
     assert np.array_equal(delivered, dispatched)
+
+
+def test_rounds_no_battery_fires_wait_at_the_depot_and_the_rest_of_the_shipment_still_goes_out(tiny):
+    """A shipment of PAC-3 (no Patriot in theatre) and AIM-120 (a medium SAM there): the first waits, the second
+    reaches the battery."""
+    tiny["batteries"] = [{"type": "medium_sam", "cell": [1, 5]}]
+    tiny["suppliers"] = [{"name": "us", "products": {"pac3_mse": 1.0, "aim120": 1.0}, "ship_every_days": 1}]
+    campaign, _ = run(tiny, seed=3)
+    names = list(campaign.config.catalog.interceptors)
+    pac3, aim120 = names.index("pac3_mse"), names.index("aim120")
+    assert pac3 < aim120  # the type no battery fires comes first in the shipment
+    dispatched, delivered, in_transit, held = campaign.logistics[:, 0]
+    assert held[pac3] == dispatched[pac3] > 0 and delivered[pac3] == 0
+    assert delivered[aim120] == dispatched[aim120] > 0 and held[aim120] == 0
+    assert check_books(campaign) == []
