@@ -174,10 +174,11 @@ def test_a_family_total_that_is_not_its_classes_sum_is_named(campaign, monkeypat
     assert "leaked_cruise is not its classes' sum" in problems
 
 
-def test_neutralised_that_is_not_shot_down_plus_lost_to_ew_is_named(campaign):
-    """`neutralised` is derived from its terms; a derivation that lost one would be caught."""
+@pytest.mark.parametrize("off_by", [1, -1])
+def test_neutralised_that_is_not_shot_down_plus_lost_to_ew_is_named(campaign, off_by):
+    """`neutralised` is derived from its terms; a derivation off either way would be caught."""
     classes = campaign.air_defence.class_names
-    campaign.ledger.derive("neutralised", classes, lambda b: b["shot_down"] + b["lost_to_ew"] - 1)
+    campaign.ledger.derive("neutralised", classes, lambda b: b["shot_down"] + b["lost_to_ew"] + off_by)
     assert "neutralised != shot down + lost to EW" in check_books(campaign)
 
 
