@@ -15,6 +15,7 @@ from agents.seeds import night_seeds
 from experiments.sweep.design import replication_seed
 from model import AirCampaign, build_scenario
 from model.books import check_books, interceptor_imbalance
+from model.errors import ScenarioError
 
 PLENTY = 10**6
 
@@ -431,3 +432,16 @@ def test_rounds_no_battery_fires_wait_at_the_depot_and_the_rest_of_the_shipment_
     assert held[pac3] == dispatched[pac3] > 0 and delivered[pac3] == 0
     assert delivered[aim120] == dispatched[aim120] > 0 and held[aim120] == 0
     assert check_books(campaign) == []
+
+
+def test_a_supplier_ships_weekly_unless_told_otherwise(tiny):
+    tiny["suppliers"] = [{"name": "us", "products": {"pac3_mse": 1.0}}]
+    campaign, _ = run(tiny, seed=3)
+    dispatched = campaign.ledger["dispatched"][:, 0]
+    assert np.flatnonzero(dispatched).tolist() == list(range(0, campaign.config.horizon, 7))
+
+
+def test_a_supplier_that_makes_nothing_is_refused(tiny):
+    tiny["suppliers"] = [{"name": "us", "products": {}}]
+    with pytest.raises(ScenarioError, match=r"suppliers\[0\]\.products"):
+        build_scenario(tiny)

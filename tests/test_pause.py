@@ -126,6 +126,14 @@ def test_overlapping_pauses_last_until_the_last_one_ends(two_suppliers, order, f
     assert held[hi] == 0
 
 
+def test_three_overlapping_pauses_last_until_the_last_one_ends(two_suppliers):
+    """Each resume ends one pause of those in force (a count, not a halving: 3 -> 2 -> 1 -> 0)."""
+    two_suppliers["timeline"] = [pause(two_suppliers, 5, 20), pause(two_suppliers, 6, 15), pause(two_suppliers, 7, 12)]
+    _, daily = run(two_suppliers)
+    np.testing.assert_array_equal(paused_days(daily), np.arange(5, 20))
+    assert (daily["delivered_pac3_mse"][5:20] == 0).all()
+
+
 def test_back_to_back_pauses_deliver_nothing_on_the_day_between(two_suppliers):
     two_suppliers["timeline"] = [pause(two_suppliers, 5, 10), pause(two_suppliers, 10, 15)]
     _, in_date_order = run(two_suppliers)
