@@ -445,3 +445,25 @@ def test_a_supplier_that_makes_nothing_is_refused(tiny):
     tiny["suppliers"] = [{"name": "us", "products": {}}]
     with pytest.raises(ScenarioError, match=r"suppliers\[0\]\.products"):
         build_scenario(tiny)
+
+
+def test_a_second_battery_engages_what_the_first_could_not(tiny):
+    """Two Patriots with one channel each against two cruise missiles a night, kill probability 1: the first
+    kills one, the second the other, and nothing leaks (a layer that miscounted what is still in the air would
+    stop before the second battery)."""
+    tiny["batteries"] = [{"type": "patriot", "cell": [1, 5], "magazine": {"pac3_mse": PLENTY}} for _ in range(2)]
+    tiny["attacker"]["initial_stockpile"]["cruise"] = PLENTY
+    tiny["attacker"]["routine"]["mean"] = {"cruise": 2.0}
+    tiny["suppliers"] = []
+    tiny["catalog"] = {
+        "interceptors": {"pac3_mse": {"kill_probability": {"cruise": 1.0}}},
+        "battery_types": {"patriot": {"channels_per_wave": 1, "engagement_hours": 0.0,
+                                      "launcher_rounds": {"pac3_mse": PLENTY, "gem_t": 0}}},
+        "doctrines": {"patriot_keep_off_drones": {"shots_per_target": {"cruise": 1},
+                                                  "preference": {"cruise": ["pac3_mse"]},
+                                                  "mode": "salvo", "ballistic_reserve": 0}},
+    }
+    _, daily = run(tiny, seed=5)
+    np.testing.assert_array_equal(daily["launched_cruise"], 2)
+    np.testing.assert_array_equal(daily["fired_pac3_mse"], 2)
+    np.testing.assert_array_equal(daily["leaked_cruise"], 0)
