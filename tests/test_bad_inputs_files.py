@@ -49,9 +49,13 @@ def refused(tmp_path: Path, capsys, argv: list[str]) -> str:
     return err.removeprefix("attrition: error: ").rstrip("\n")
 
 
-def write(tmp_path: Path, name: str, text: str | bytes) -> Path:
+def write(tmp_path: Path, name: str, text: str | bytes | None) -> Path:
+    """`text` into tmp_path/name; None makes a folder of that name instead (a folder given as a file)."""
     path = tmp_path / name
-    path.write_bytes(text if isinstance(text, bytes) else text.encode())
+    if text is None:
+        path.mkdir()
+    else:
+        path.write_bytes(text if isinstance(text, bytes) else text.encode())
     return path
 
 
@@ -162,11 +166,7 @@ def test_a_campaign_sized_for_its_days_makes_the_draws_of_the_whole_run(name):
     ("# a scenario, to be written\n", "holds no keys (only comments): a scenario file cannot be empty"),
 ])
 def test_an_unreadable_scenario_file_is_named(tmp_path, capsys, content, why):
-    path = tmp_path / "scenario.toml"
-    if content is None:
-        path.mkdir()
-    else:
-        write(tmp_path, path.name, content)
+    path = write(tmp_path, "scenario.toml", content)
     line = refused(tmp_path, capsys, ["run", str(path), "--out", str(tmp_path / "out")])
     assert line == f"{path}: file = '{path}': {why}"
 
@@ -264,11 +264,7 @@ def test_a_spec_missing_a_key_shows_the_key_not_the_whole_spec(tmp_path, capsys)
     ("\n\n", "empty; a sweep spec file cannot be empty"),
 ])
 def test_an_unreadable_spec_file_is_named(tmp_path, capsys, content, why):
-    path = tmp_path / "spec.toml"
-    if content is None:
-        path.mkdir()
-    else:
-        write(tmp_path, path.name, content)
+    path = write(tmp_path, "spec.toml", content)
     line = refused(tmp_path, capsys, ["sweep", str(path), "--out", str(tmp_path / "out")])
     assert line == f"{path}: file = '{path}': {why}"
 
@@ -280,11 +276,7 @@ def test_an_unreadable_spec_file_is_named(tmp_path, capsys, content, why):
      'path = "sites[0].value"\nrange = [1.0, 2.0]\n', "targets.drone = inf: Input should be a finite number"),
 ])
 def test_a_bad_calibration_file_is_named(tmp_path, capsys, content, expected):
-    path = tmp_path / "fit.toml"
-    if content is None:
-        path.mkdir()
-    else:
-        write(tmp_path, path.name, content)
+    path = write(tmp_path, "fit.toml", content)
     line = refused(tmp_path, capsys, ["calibrate", str(FIXTURE), "--period", "2025-07-20:2025-08-31", "--spec",
                                       str(path), "--out", str(tmp_path / "out")])
     assert line == f"{path}: " + expected.format(path=path)
@@ -304,11 +296,7 @@ def validate_argv(tmp_path: Path, data: Path, *extra: str) -> list[str]:
     ("", "empty; an attack-data file cannot be empty"),
 ])
 def test_an_unreadable_attack_data_file_is_named(tmp_path, capsys, content, why):
-    path = tmp_path / "attacks.csv"
-    if content is None:
-        path.mkdir()
-    else:
-        write(tmp_path, path.name, content)
+    path = write(tmp_path, "attacks.csv", content)
     assert refused(tmp_path, capsys, validate_argv(tmp_path, path)) == f"{path}: file = '{path}': {why}"
 
 
@@ -367,11 +355,7 @@ def test_a_misspelled_mapping_key_is_refused_by_name(tmp_path, capsys, edit, exp
     (NOT_UTF8, "not UTF-8 text (byte 11: b'\\xe9'); save it as UTF-8"),
 ])
 def test_an_unreadable_mapping_is_named(tmp_path, capsys, content, why):
-    path = tmp_path / "classes.toml"
-    if content is None:
-        path.mkdir()
-    else:
-        write(tmp_path, path.name, content)
+    path = write(tmp_path, "classes.toml", content)
     line = refused(tmp_path, capsys, validate_argv(tmp_path, FIXTURE, "--mapping", str(path)))
     assert line == f"{path}: file = '{path}': {why}"
 
