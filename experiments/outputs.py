@@ -29,8 +29,8 @@ def _limit(folder: Path, name: str, fallback: int) -> int:
         return fallback
 
 
-def _nearest_existing(path: Path, option: str) -> tuple[Path, list[str]]:
-    """The deepest folder of `path` that exists, and the names below it still to be made."""
+def _nearest_existing(path: Path, option: str) -> Path:
+    """The deepest folder of `path` that exists; every name below it (still to be made) must fit the file system."""
     here = Path(path.anchor) if path.is_absolute() else Path(".")
     parts = list(path.parts[1:] if path.is_absolute() else path.parts)
     while parts:
@@ -50,7 +50,7 @@ def _nearest_existing(path: Path, option: str) -> tuple[Path, list[str]]:
         if len(os.fsencode(part)) > longest:
             raise OutputError(f"{option} {path}: the name {part[:24]}... is {len(os.fsencode(part))} bytes; "
                               f"the file system takes names of up to {longest}")
-    return here, parts
+    return here
 
 
 def check_output(path: str | Path, *, option: str = "--out", file: bool = False,
@@ -65,7 +65,7 @@ def check_output(path: str | Path, *, option: str = "--out", file: bool = False,
     if len(os.fsencode(str(path))) + ROOM_INSIDE > longest:
         raise OutputError(f"{option} {str(path)[:40]}...: the path is {len(os.fsencode(str(path)))} bytes; the "
                           f"file system takes paths of up to {longest} (less the names written inside)")
-    existing, missing = _nearest_existing(path, option)
+    existing = _nearest_existing(path, option)
     if os.path.lexists(path):
         return _check_existing(path, option, file, previous)
     if not os.access(existing, os.W_OK | os.X_OK):

@@ -44,8 +44,8 @@ def check_output_folder(out: Path, identity: dict, force: bool = False) -> None:
     A run writes into a new or empty folder, or one holding an earlier run's outputs (its summary.json says
     so); the same run again rewrites identical files.
     """
-    check_output(out, previous=lambda folder: _previous_run(folder) is not None)
-    found = _previous_run(out)
+    found = _previous_run(out)  # read once: it both admits the folder and says whose run it holds
+    check_output(out, previous=lambda folder: found is not None)
     if force or found is None:
         return
     if any(found.get(key) != value for key, value in identity.items()):

@@ -124,6 +124,15 @@ def test_days_beyond_the_limit_are_refused(tmp_path, capsys, monkeypatch):
                     "pass --allow-large to run them anyway")
 
 
+def test_days_beyond_a_short_scenario_name_its_horizon_not_the_size_limit(tmp_path, capsys, monkeypatch):
+    """`--allow-large` would not help, so the refusal does not suggest it."""
+    monkeypatch.setattr(campaigns, "AirCampaign", never)
+    scenario = load_scenario("baseline-2025")
+    line = refused(tmp_path, capsys, ["run", "baseline-2025", "--days", str(MAX_DAYS + 1), "--out",
+                                      str(tmp_path / "o")])
+    assert line == (f"--days {MAX_DAYS + 1}: {scenario.name} runs {scenario.horizon} days; give at most that")
+
+
 def replay_file(tmp_path: Path, end: str) -> Path:
     return write(tmp_path, f"replay-{end}.toml", BASE + f'start = 2025-07-20\nend = {end}\n[attacker]\n'
                  f'mode = "replay"\n[attacker.replay]\nfile = "{FIXTURE}"\ndecoy_share = 0.38\n')

@@ -24,18 +24,35 @@ def set_days(raw: dict, days: int) -> None:
     raw["end"] = raw["start"] + timedelta(days=days - 1)
 
 
-def patriot_that_never_binds(raw: dict, p: float, shots: int = 1, launcher_rounds: int = PLENTY) -> None:
-    """The tiny scenario's Patriot: PAC-3 MSE only at ballistic missiles, kill probability `p`, stock and
-    channels without limit, `launcher_rounds` PAC-3 MSE ready a night."""
-    raw["batteries"][0]["magazine"] = {"pac3_mse": PLENTY}
+def patriot_at(raw: dict, threat: str, p: float, shots: int = 1, mode: str = "salvo", channels: int = PLENTY,
+               launcher_rounds: int = PLENTY, battery_type: dict | None = None, doctrine: dict | None = None) -> None:
+    """The tiny scenario's Patriots fire PAC-3 MSE only, at `threat` only, with kill probability `p`: `shots` a
+    target in `mode`, stock without limit, `channels` a wave, `launcher_rounds` PAC-3 MSE ready a night;
+    `battery_type` and `doctrine` add keys to theirs."""
+    for battery in raw["batteries"]:
+        battery["magazine"] = {"pac3_mse": PLENTY}
     raw["catalog"] = {
-        "interceptors": {"pac3_mse": {"kill_probability": {"ballistic": p}}},
-        "battery_types": {"patriot": {"channels_per_wave": PLENTY, "engagement_hours": 0.0,
-                                      "launcher_rounds": {"pac3_mse": launcher_rounds, "gem_t": 0}}},
-        "doctrines": {"patriot_keep_off_drones": {"shots_per_target": {"ballistic": shots},
-                                                  "preference": {"ballistic": ["pac3_mse"]},
-                                                  "mode": "salvo", "ballistic_reserve": 0}},
+        "interceptors": {"pac3_mse": {"kill_probability": {threat: p}}},
+        "battery_types": {"patriot": {"channels_per_wave": channels, "engagement_hours": 0.0,
+                                      "launcher_rounds": {"pac3_mse": launcher_rounds, "gem_t": 0},
+                                      **(battery_type or {})}},
+        "doctrines": {"patriot_keep_off_drones": {"shots_per_target": {threat: shots},
+                                                  "preference": {threat: ["pac3_mse"]},
+                                                  "mode": mode, "ballistic_reserve": 0, **(doctrine or {})}},
     }
+
+
+def patriot_that_never_binds(raw: dict, p: float, shots: int = 1, launcher_rounds: int = PLENTY) -> None:
+    """The tiny scenario's Patriot at ballistic missiles only, with nothing but `launcher_rounds` to bind it."""
+    patriot_at(raw, "ballistic", p, shots=shots, launcher_rounds=launcher_rounds)
+
+
+def every_night(raw: dict, threat: str, mean: float) -> None:
+    """The attacker launches `mean` `threat` a night on average, from a stockpile that never runs out; no
+    supplier, so the books hold only what the batteries start with."""
+    raw["attacker"]["initial_stockpile"][threat] = PLENTY
+    raw["attacker"]["routine"]["mean"] = {threat: mean}
+    raw["suppliers"] = []
 
 
 def run(raw: dict, seed: int):
@@ -244,18 +261,8 @@ def test_the_engaged_members_of_a_small_pool_are_drawn_without_replacement(tiny,
 def test_shoot_look_shoot_at_a_lone_target_fires_one_round_then_one_more_if_it_missed(tiny):
     """One cruise missile a night, two looks at p = 0.5: one round, and a second only after a miss; it leaks
     only if both miss. Every night: 1 or 2 rounds, 2 exactly when the first missed."""
-    tiny["batteries"][0]["magazine"] = {"pac3_mse": PLENTY}
-    tiny["attacker"]["initial_stockpile"]["cruise"] = PLENTY
-    tiny["attacker"]["routine"]["mean"] = {"cruise": 1.0}
-    tiny["suppliers"] = []
-    tiny["catalog"] = {
-        "interceptors": {"pac3_mse": {"kill_probability": {"cruise": 0.5}}},
-        "battery_types": {"patriot": {"channels_per_wave": PLENTY, "engagement_hours": 0.0,
-                                      "launcher_rounds": {"pac3_mse": PLENTY, "gem_t": 0}}},
-        "doctrines": {"patriot_keep_off_drones": {"shots_per_target": {"cruise": 2},
-                                                  "preference": {"cruise": ["pac3_mse"]},
-                                                  "mode": "shoot-look-shoot", "ballistic_reserve": 0}},
-    }
+    patriot_at(tiny, "cruise", p=0.5, shots=2, mode="shoot-look-shoot")
+    every_night(tiny, "cruise", 1.0)
     set_days(tiny, 400)
     _, daily = run(tiny, seed=8)
     fired, leaked = daily["fired_pac3_mse"].to_numpy(), daily["leaked_cruise"].to_numpy()
@@ -296,20 +303,11 @@ def test_a_conserving_battery_fires_only_at_threats_to_the_sites_it_guards(tiny,
     way to both City and Town and defending both: every threat to City dies (p = 1), every one to Town gets
     through untouched."""
     tiny["sites"] = [{"name": "City", "cell": [1, 5], "value": 1.0}, {"name": "Town", "cell": [1, 3], "value": 1.0}]
-    tiny["batteries"] = [{"type": "patriot", "cell": [2, 4], "magazine": {"pac3_mse": PLENTY}}]
-    tiny["attacker"]["initial_stockpile"][threat] = PLENTY
-    tiny["attacker"]["routine"]["mean"] = {threat: 20.0}
-    tiny["suppliers"] = []
-    tiny["catalog"] = {
-        "interceptors": {"pac3_mse": {"kill_probability": {threat: 1.0}}},
-        "battery_types": {"patriot": {"channels_per_wave": PLENTY, "engagement_hours": 0.0, "radius": 3.0,
-                                      "terminal_radius": 3.0,
-                                      "launcher_rounds": {"pac3_mse": PLENTY, "gem_t": 0}}},
-        "doctrines": {"patriot_keep_off_drones": {"shots_per_target": {threat: 1}, "preference": {threat: ["pac3_mse"]},
-                                                  "engage": [threat], "mode": "salvo", "ballistic_reserve": 0,
-                                                  "conserve_below": 10 * PLENTY, "conserve_engage": [threat],
-                                                  "conserve_sites": ["City"]}},
-    }
+    tiny["batteries"] = [{"type": "patriot", "cell": [2, 4]}]
+    patriot_at(tiny, threat, p=1.0, battery_type={"radius": 3.0, "terminal_radius": 3.0},
+               doctrine={"engage": [threat], "conserve_below": 10 * PLENTY, "conserve_engage": [threat],
+                         "conserve_sites": ["City"]})
+    every_night(tiny, threat, 20.0)
     set_days(tiny, 20)
     _, daily = run(tiny, seed=3)
     assert daily["damage_at_City"].sum() == 0
@@ -335,7 +333,6 @@ def test_a_round_type_left_out_of_the_order_for_a_class_is_never_fired_at_it(tin
     assert campaign.air_defence.interceptor_names[-1] == "interceptor_drone"
     assert daily["fired_interceptor_drone"].sum() == 0
     np.testing.assert_array_equal(daily["shot_down_ballistic"], 2)
-
 
 
 def test_a_decoy_of_a_ballistic_missile_that_does_not_fly_is_never_engaged(tiny):
@@ -384,22 +381,11 @@ def test_a_battery_behind_a_conserving_one_still_fires(tiny):
     assert daily["fired_aim120"].sum() > 0 and daily["fired_pac3_mse"].sum() > 0
 
 
-
 def test_shoot_look_shoot_never_fires_more_than_its_launchers_hold(tiny):
     """Three cruise missiles a night, two looks at p = 0.5, four rounds ready: three in the first volley, then
     at most the one left for the survivors; never a fifth round in a night."""
-    tiny["batteries"][0]["magazine"] = {"pac3_mse": PLENTY}
-    tiny["attacker"]["initial_stockpile"]["cruise"] = PLENTY
-    tiny["attacker"]["routine"]["mean"] = {"cruise": 3.0}
-    tiny["suppliers"] = []
-    tiny["catalog"] = {
-        "interceptors": {"pac3_mse": {"kill_probability": {"cruise": 0.5}}},
-        "battery_types": {"patriot": {"channels_per_wave": PLENTY, "engagement_hours": 0.0,
-                                      "launcher_rounds": {"pac3_mse": 4, "gem_t": 0}}},
-        "doctrines": {"patriot_keep_off_drones": {"shots_per_target": {"cruise": 2},
-                                                  "preference": {"cruise": ["pac3_mse"]},
-                                                  "mode": "shoot-look-shoot", "ballistic_reserve": 0}},
-    }
+    patriot_at(tiny, "cruise", p=0.5, shots=2, mode="shoot-look-shoot", launcher_rounds=4)
+    every_night(tiny, "cruise", 3.0)
     set_days(tiny, 40)
     _, daily = run(tiny, seed=5)
     fired = daily["fired_pac3_mse"].to_numpy()
@@ -451,18 +437,9 @@ def test_a_second_battery_engages_what_the_first_could_not(tiny):
     """Two Patriots with one channel each against two cruise missiles a night, kill probability 1: the first
     kills one, the second the other, and nothing leaks (a layer that miscounted what is still in the air would
     stop before the second battery)."""
-    tiny["batteries"] = [{"type": "patriot", "cell": [1, 5], "magazine": {"pac3_mse": PLENTY}} for _ in range(2)]
-    tiny["attacker"]["initial_stockpile"]["cruise"] = PLENTY
-    tiny["attacker"]["routine"]["mean"] = {"cruise": 2.0}
-    tiny["suppliers"] = []
-    tiny["catalog"] = {
-        "interceptors": {"pac3_mse": {"kill_probability": {"cruise": 1.0}}},
-        "battery_types": {"patriot": {"channels_per_wave": 1, "engagement_hours": 0.0,
-                                      "launcher_rounds": {"pac3_mse": PLENTY, "gem_t": 0}}},
-        "doctrines": {"patriot_keep_off_drones": {"shots_per_target": {"cruise": 1},
-                                                  "preference": {"cruise": ["pac3_mse"]},
-                                                  "mode": "salvo", "ballistic_reserve": 0}},
-    }
+    tiny["batteries"] = [{"type": "patriot", "cell": [1, 5]} for _ in range(2)]
+    patriot_at(tiny, "cruise", p=1.0, channels=1)
+    every_night(tiny, "cruise", 2.0)
     _, daily = run(tiny, seed=5)
     np.testing.assert_array_equal(daily["launched_cruise"], 2)
     np.testing.assert_array_equal(daily["fired_pac3_mse"], 2)

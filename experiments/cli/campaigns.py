@@ -37,9 +37,9 @@ def run_command(args) -> int:
     from model.limits import check_days
 
     scenario = load_scenario(args.scenario)
-    check_days(scenario, args.scenario, args.days, args.allow_large)  # before any memory is taken
-    if args.days is not None and args.days > scenario.horizon:
+    if args.days is not None and args.days > scenario.horizon:  # first: --allow-large would not help here
         raise InputError(f"--days {args.days}: {scenario.name} runs {scenario.horizon} days; give at most that")
+    check_days(scenario, args.scenario, args.days, args.allow_large)  # before any memory is taken
     identity = run_identity(scenario, args.scenario, args.seed, args.days)
     out = Path(args.out)
     check_output_folder(out, identity, args.force)
