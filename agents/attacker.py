@@ -17,7 +17,7 @@ from agents.nights import BatteryStrikes, RaidTiming, Replay, RoutineNights, Sal
 from agents.params import NonNegativeFloat, NonNegativeInt, Params, PositiveFloat, Probability
 from agents.registry import choice
 from agents.sampling import draw_raid
-from agents.seeds import night_seeds
+from agents.seeds import night_seeds, own_stream
 from agents.strategies import STRATEGIES, SalvoCalendar
 from agents.targeting import TARGETING_RULES, TargetingRule
 
@@ -165,6 +165,7 @@ class Attacker(Agent):
         self._no_swarm = np.zeros(len(self.class_names), dtype=np.int64)
         self._seeds = night_seeds(model.rng, model.horizon, model.capacity)  # numba seeds with 32 bits
         self.salvos = SalvoCalendar(model, params.salvo.interval_days)
+        self._swarm_rng = own_stream(model.rng)  # how many draws a swarm takes depends on its size
         self._prepare_replay(replay)
 
     def _plan(self, threats: dict[str, ThreatClass]) -> None:
@@ -272,7 +273,7 @@ class Attacker(Agent):
         self.night_was_salvo = self.salvos.tonight
         if self.salvos.tonight:
             self.salvos.tonight = False
-            swarm = self.strategy.swarm(self.model.rng, self.params, self.stockpile, self._swarm_classes,
+            swarm = self.strategy.swarm(self._swarm_rng, self.params, self.stockpile, self._swarm_classes,
                                         self._swarm_mix)
             mean, dispersion, weights = self._salvo_missiles, self.params.salvo.dispersion, self._salvo_route_weights
         else:

@@ -8,6 +8,10 @@
   first night (`night_seeds`). A night's kill draws therefore do
   not depend on what the attacker drew that night or before, so two design
   points whose salvos differ still share every night's kill draws.
+- What the attacker draws on salvo nights (the calendar's intervals, the
+  swarms) comes from streams of its own (`own_stream`), split off the run's
+  generator when the run is built: two design points whose swarms or battery
+  strikes differ still get their salvos on the same nights.
 """
 
 import numpy as np
@@ -31,3 +35,13 @@ def night_seeds(rng: np.random.Generator, nights: int, kept: int | None = None, 
     for start in range(kept, nights, chunk):
         rng.integers(2**32, size=min(chunk, nights - start))
     return seeds
+
+
+def own_stream(rng: np.random.Generator) -> np.random.Generator:
+    """An independent generator split off `rng` (numpy's `spawn`), for draws whose number varies from run to run.
+
+    Drawing such numbers from the run's generator would shift every later draw of it: spawning leaves `rng`'s
+    stream where it is, and the child's draws depend only on the run's seed and the order the streams are made.
+    """
+    return rng.spawn(1)[0]
+

@@ -11,6 +11,7 @@ from typing import ClassVar
 import numpy as np
 
 from agents.registry import Registered
+from agents.seeds import own_stream
 
 
 class Strategy(Registered):
@@ -64,15 +65,16 @@ class SalvoCalendar:
     """When salvo nights come: each salvo puts the next on the model's calendar, `interval_days` later (drawn)."""
 
     def __init__(self, model, interval_days: list[int]) -> None:
-        """No salvo on the calendar yet (see `start`)."""
+        """No salvo on the calendar yet (see `start`); the intervals come from a stream of their own."""
         self.model = model
         self.interval_days = interval_days
+        self.rng = own_stream(model.rng)
         self.tonight = False
         """Whether tonight is a salvo night; the night's launch clears it."""
 
     def _interval(self) -> int:
         low, high = self.interval_days
-        return int(self.model.rng.integers(low, high + 1))
+        return int(self.rng.integers(low, high + 1))
 
     def start(self, last: int | None = None) -> None:
         """Put the first salvo a drawn interval after night `last` (None: today), and not before today."""

@@ -64,26 +64,52 @@ def run(raw: dict, seed: int):
 @pytest.mark.parametrize("swarms", [([50, 60], [50, 400]), ([0, 0], [300, 300])], ids=["range", "size"])
 def test_design_points_whose_salvos_differ_share_the_kill_draws(tiny, swarms):
     """Two design points at the same replication seed differ only in their salvos' swarms (drones and decoys,
-    which the Patriot leaves alone), every third night. Every night's kill draws are seeded independently of
-    what the attacker drew, so the two ballistic missiles of every night, routine or salvo, are shot down on
-    exactly the same nights at both points (common random numbers)."""
+    which the Patriot leaves alone), every two to five nights. The salvo calendar and every night's kill draws
+    are seeded independently of what the attacker drew, so the salvos come on the same nights and the two
+    ballistic missiles of every night, routine or salvo, are shot down on exactly the same nights at both
+    points (common random numbers)."""
     patriot_that_never_binds(tiny, p=0.5)
-    set_days(tiny, 60)
+    days = 90
+    set_days(tiny, days)
     tiny["attacker"]["initial_stockpile"].update(drone=PLENTY, decoy=PLENTY, ballistic=PLENTY)
-    salvo = {"interval_days": [3, 3], "swarm_mix": {"drone": 0.6, "decoy": 0.4}, "missiles": {"ballistic": 2.0},
+    salvo = {"interval_days": [2, 5], "swarm_mix": {"drone": 0.6, "decoy": 0.4}, "missiles": {"ballistic": 2.0},
              "dispersion": 0.0}
     tiny["attacker"]["salvo"] = {**salvo, "swarm_size": swarms[0]}
     other = {**tiny, "attacker": {**tiny["attacker"], "salvo": {**salvo, "swarm_size": swarms[1]}}}
     seed = replication_seed(2025, 3)
     _, first = run(tiny, seed)
     _, second = run(other, seed)
-    assert first["salvo"].sum() >= 15 and (first["salvo"] == second["salvo"]).all()
+    gaps = set(np.diff(np.flatnonzero(first["salvo"])).tolist())
+    assert gaps <= {2, 3, 4, 5} and len(gaps) > 1  # the calendar draws its intervals
+    np.testing.assert_array_equal(first["salvo"], second["salvo"])
     assert (first["launched_drone"] != second["launched_drone"]).any()  # the salvos' draws differ
     np.testing.assert_array_equal(first["launched_ballistic"], 2)
     np.testing.assert_array_equal(second["launched_ballistic"], 2)
     shot_down = first["shot_down_ballistic"].to_numpy()
-    assert 0 < shot_down.sum() < 120  # the draws decide something
+    assert 0 < shot_down.sum() < 2 * days  # the draws decide something
     np.testing.assert_array_equal(shot_down, second["shot_down_ballistic"])
+
+
+def test_design_points_whose_battery_strikes_differ_share_the_salvo_nights(tiny):
+    """A Patriot that cannot hit (p = 0), struck by one missile on each salvo night (every two to five): at one
+    point a missile never destroys it, at the other the first one does, so the two points' strikes make
+    different draws from then on. The salvo calendar draws from its own stream: the salvos still come on the
+    same nights."""
+    patriot_that_never_binds(tiny, p=0.0)
+    set_days(tiny, 90)
+    tiny["attacker"]["initial_stockpile"]["ballistic"] = PLENTY
+    tiny["attacker"]["routine"]["mean"] = {}
+    tiny["attacker"]["salvo"] = {"interval_days": [2, 5], "swarm_size": [0, 0], "swarm_mix": {"drone": 1.0}}
+    strikes = {"types": ["patriot"], "missiles": 1}
+    tiny["attacker"]["battery_strikes"] = {**strikes, "destroy_probability": 0.0}
+    other = {**tiny, "attacker": {**tiny["attacker"], "battery_strikes": {**strikes, "destroy_probability": 1.0}}}
+    seed = replication_seed(2025, 5)
+    _, first = run(tiny, seed)
+    _, second = run(other, seed)
+    assert second["launched_ballistic"].sum() == 1  # destroyed by the first: no battery left to strike
+    np.testing.assert_array_equal(first["launched_ballistic"], first["salvo"])
+    assert len(set(np.diff(np.flatnonzero(first["salvo"])).tolist())) > 1
+    np.testing.assert_array_equal(first["salvo"], second["salvo"])
 
 
 # ---------------------------------------------------------------- b. replication seeds, as documented
