@@ -39,6 +39,7 @@ from experiments.sweep.worker import Chunk
 from model import AirCampaign, build_scenario, scenario_data
 from model.errors import InputError
 from model.families import members
+from model.limits import MAX_DAYS
 from model.observed import ObservedAttacks, decoy_class, load_observed
 
 WINDOW_DAYS = 90
@@ -188,12 +189,14 @@ def forecast(data: str | Path, scenario: str | Path, days: int, policies=(), *, 
              window_days: int = WINDOW_DAYS, mapping: str | None = None, progress: bool = True) -> Forecast:
     """Replay `data` to `origin` (default: its last report), then project `days` under each policy.
 
-    Every input is checked before any run: `days` at least 1, the origin inside the data and not before
+    Every input is checked before any run: `days` from 1 to `MAX_DAYS`, the origin inside the data and not before
     the scenario's start, every policy a valid overlay (ScenarioError naming its file). `workers` 1 runs
     here; None uses every core (`experiments.sweep.executors`).
     """
     if days < 1:
         raise InputError(f"days = {days}: a forecast projects at least one day")
+    if days > MAX_DAYS:  # before a date is reckoned from it (past the year 9999 it cannot be)
+        raise InputError(f"days = {days}: above the limit of {MAX_DAYS:,} days (100 years) a forecast may project")
     if replications < 1:
         raise InputError(f"replications = {replications}: a forecast needs at least one run")
     observed = load_observed(data, mapping)

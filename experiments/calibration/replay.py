@@ -10,10 +10,11 @@ from pathlib import Path
 import pandas as pd
 
 from model.errors import InputError
+from model.limits import MAX_DAYS
 
 
 class PeriodError(InputError):
-    """A period a scenario cannot serve: it starts before the scenario does."""
+    """A period a scenario cannot serve: it starts before the scenario does, or runs beyond `MAX_DAYS`."""
 
 
 def replay_data(raw: dict, data: str | Path, start: date, end: date, mapping: str | None = None) -> dict:
@@ -24,11 +25,16 @@ def replay_data(raw: dict, data: str | Path, start: date, end: date, mapping: st
     period is scored: see `in_period`). One that ends after the scenario's end
     extends it: nothing more happens on its timeline, so supply rates and the
     force stay as they stood on its last day (`extension_note` says so). One
-    that starts before the scenario is refused.
+    that starts before the scenario is refused, and so is a run longer than `MAX_DAYS` (checked before any
+    memory is taken).
     """
     if start < raw["start"]:
         raise PeriodError(f"--period starts on {start}, before the scenario's start ({raw['start']}): a run "
                           f"carries its state from the scenario's start, so pick a scenario that starts by then")
+    days = (end - raw["start"]).days + 1
+    if days > MAX_DAYS:
+        raise PeriodError(f"the run would go from the scenario's start, {raw['start']}, to {end}: {days:,} days, "
+                          f"above the limit of {MAX_DAYS:,} days (100 years) a run may take")
     replay = {"file": str(Path(data).resolve())}
     if mapping:
         replay["mapping"] = str(Path(mapping).resolve())

@@ -10,6 +10,7 @@ import re
 from datetime import date
 
 from model.errors import InputError
+from model.limits import MAX_RUNS
 
 
 class UsageError(InputError):
@@ -35,13 +36,16 @@ def _whole(text: str) -> int:
         raise argparse.ArgumentTypeError(f"{text!r}: not a whole number") from None
 
 
-def at_least(minimum: int, why: str):
-    """A type for a whole number of `minimum` or more; `why` says what the number counts."""
+def at_least(minimum: int, why: str, most: int | None = None):
+    """A type for a whole number from `minimum` (to `most`, if given); `why` says what the number counts."""
 
     def whole_number(text: str) -> int:
         value = _whole(text)
         if value < minimum:
             raise argparse.ArgumentTypeError(f"{value}: {why}")
+        if most is not None and value > most:
+            raise argparse.ArgumentTypeError(f"{value}: above the limit of {most:,} (model/limits.py); a count "
+                                             "this large is almost always a typing slip")
         return value
 
     return whole_number
@@ -49,13 +53,13 @@ def at_least(minimum: int, why: str):
 
 workers = at_least(1, "give 1 or more local processes; leave --workers out to use every core")
 seed = at_least(0, "a seed is a whole number, 0 or more")
-replications = at_least(1, "give 1 or more runs")
-days = at_least(1, "give 1 or more days")
-datasets = at_least(1, "give 1 or more synthetic data sets")
-generations = at_least(1, "give 1 or more generations (the prior's included)")
-population = at_least(10, "give 10 or more particles a generation")
-predictive = at_least(0, "give 0 (no check) or more posterior draws")
-maxiter = at_least(1, "give 1 or more optimiser generations")
+replications = at_least(1, "give 1 or more runs", MAX_RUNS)
+days = at_least(1, "give 1 or more days")  # the limit is the command's: `run --allow-large` lifts it
+datasets = at_least(1, "give 1 or more synthetic data sets", MAX_RUNS)
+generations = at_least(1, "give 1 or more generations (the prior's included)", MAX_RUNS)
+population = at_least(10, "give 10 or more particles a generation", MAX_RUNS)
+predictive = at_least(0, "give 0 (no check) or more posterior draws", MAX_RUNS)
+maxiter = at_least(1, "give 1 or more optimiser generations", MAX_RUNS)
 
 
 def port(text: str) -> int:
