@@ -1,0 +1,87 @@
+"""The raid kernel's own contract, called directly on one night of a built campaign's defence.
+
+A campaign keeps only batteries in the fight on its routes, so some rules of
+`model/raid.py` are never tested through a campaign: its docstring says only
+batteries whose status is `READY` fire or jam, whatever the routes say. Each
+test here builds the tiny scenario, changes the defence the kernel reads, and
+resolves one raid of its own.
+"""
+
+import numpy as np
+import pytest
+
+from agents import BatteryStatus
+from model import AirCampaign, build_scenario
+from model.raid_records import RaidOutcome
+
+PLENTY = 10**6
+NOT_READY = [BatteryStatus.WAITING, BatteryStatus.MOVING, BatteryStatus.DESTROYED]
+FLIES = {"cruise": "kh101", "ballistic": "iskander_m", "drone": "drone"}
+"""The catalog class a raid of each family is made of (the kernel counts classes, not families)."""
+
+
+def two_batteries_at_city(raw: dict, threat: str, ew_share: float = 0.0) -> dict:
+    """Two Patriots on City that kill every `threat` (p = 1, one round, stock and channels without limit), and
+    an EW unit there whose share of drones is `ew_share`."""
+    raw["batteries"] = [{"type": "patriot", "cell": [1, 5], "magazine": {"pac3_mse": PLENTY}} for _ in range(2)]
+    raw["batteries"].append({"type": "ew", "cell": [1, 5]})
+    raw["catalog"] = {
+        "interceptors": {"pac3_mse": {"kill_probability": {threat: 1.0}}},
+        "battery_types": {"patriot": {"channels_per_wave": PLENTY, "engagement_hours": 0.0,
+                                      "launcher_rounds": {"pac3_mse": PLENTY, "gem_t": 0}},
+                          "ew": {"ew_share": {"drone": ew_share}}},
+        "doctrines": {"patriot_keep_off_drones": {"shots_per_target": {threat: 1}, "preference": {threat: ["pac3_mse"]},
+                                                  "engage": [threat], "mode": "salvo", "ballistic_reserve": 0}},
+    }
+    return raw
+
+
+def one_night(raw: dict, threat: str, count: int, status: dict[int, BatteryStatus], seed: int = 1):
+    """Resolve `count` of `threat`'s class on the one route, after setting batteries' `status` by row behind the routes'
+    back (the layers and terminal defenders stay as they were built). Returns the outcome and the class index."""
+    campaign = AirCampaign(build_scenario(raw), rng=seed)
+    defence = campaign.air_defence
+    names = list(campaign.config.catalog.threats)
+    for row, value in status.items():
+        defence.batteries.status[row] = value
+    raid = np.zeros((len(defence.route_site), len(names), 1), dtype=np.int64)
+    c = names.index(FLIES[threat])
+    raid[0, c, 0] = count
+    outcome = RaidOutcome(*(np.zeros(n, dtype=dtype) for n, dtype in
+                            [(len(names), np.int64)] * 3 + [(len(defence.interceptor_names), np.int64),
+                                                            (len(campaign.config.sites), np.float64)]))
+    defence.resolve(raid, seed, outcome)
+    return outcome, c
+
+
+def test_the_routes_hold_both_batteries(tiny):
+    """What the other tests rely on: both Patriots are on the route and defend City."""
+    campaign = AirCampaign(build_scenario(two_batteries_at_city(tiny, "cruise")), rng=1)
+    defence = campaign.air_defence
+    assert {0, 1} <= set(defence.layers[0].tolist()) and {0, 1} <= set(defence.terminal[0].tolist())
+
+
+@pytest.mark.parametrize("threat", ["cruise", "ballistic"])
+@pytest.mark.parametrize("status", NOT_READY, ids=[s.name for s in NOT_READY])
+def test_a_battery_not_ready_never_fires_even_on_the_routes(tiny, threat, status):
+    """Both Patriots out of the fight: all ten get through and no round is fired."""
+    outcome, c = one_night(two_batteries_at_city(tiny, threat), threat, 10, {0: status, 1: status})
+    assert outcome.fired.sum() == 0 and outcome.shot_down.sum() == 0
+    assert outcome.leaked[c] == 10
+
+
+@pytest.mark.parametrize("threat", ["cruise", "ballistic"])
+@pytest.mark.parametrize("status", NOT_READY, ids=[s.name for s in NOT_READY])
+def test_the_battery_after_one_not_ready_still_fires(tiny, threat, status):
+    """The first Patriot out of the fight, the second in it: the second kills all ten with ten rounds."""
+    outcome, c = one_night(two_batteries_at_city(tiny, threat), threat, 10, {0: status})
+    assert outcome.shot_down[c] == 10 and outcome.fired.sum() == 10 and outcome.leaked.sum() == 0
+
+
+@pytest.mark.parametrize("status", NOT_READY, ids=[s.name for s in NOT_READY])
+def test_an_ew_unit_not_ready_jams_nothing(tiny, status):
+    """EW that would take every drone (share 1), out of the fight, with both Patriots out too: every drone
+    gets through, none is lost to EW."""
+    raw = two_batteries_at_city(tiny, "drone", ew_share=1.0)
+    outcome, c = one_night(raw, "drone", 10, {0: status, 1: status, 2: status})
+    assert outcome.lost_to_ew.sum() == 0 and outcome.leaked[c] == 10
