@@ -78,8 +78,9 @@ class BatteryType(Params):
     `interceptors` is the order in which it reaches for its round types;
     `launcher_rounds` caps how many of each it can fire in one night (launchers
     are reloaded during the day); `magazine` is the stock a new unit arrives
-    with. An EW unit has no interceptors: `ew_share` is the share of each class
-    crossing its coverage that loses its way.
+    with. An EW unit has no interceptors: `ew_share` is the share of each
+    air-breathing class crossing its coverage that loses its way (a share of a
+    ballistic class is refused: nothing jams a ballistic missile).
 
     Capacity over a night: `channels_per_wave` targets are engaged at once; with
     `engagement_hours` above 0, each channel engages again every `engagement_hours`

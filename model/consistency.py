@@ -6,7 +6,7 @@ take and collects every problem at the key it sits at. Timeline events and
 drawn pauses check themselves through the same `Check` (their `check` methods).
 """
 
-from model.families import count_class, family_of, members
+from model.families import classes_of, count_class, family_of, members
 
 Problem = tuple[str, object, str]
 """(key path, value found, what is wrong)."""
@@ -172,6 +172,10 @@ def _check_battery_types(check: Check, cat) -> None:
             check.keys(getattr(btype, table), btype.interceptors, f"{path}.{table}",
                        f"interceptor for a {name} battery")
         check.keys(btype.ew_share, check.kinds, f"{path}.ew_share", "threat class or family")
+        for key, share in (btype.ew_share or {}).items():
+            if share > 0 and any(cat.threats[c].ballistic for c in classes_of(key, cat.threats)):
+                check.problem(f"{path}.ew_share.{key}", share, "EW takes its share of air-breathing classes only "
+                              "(drones, decoys, cruise missiles); a ballistic missile is not jammed")
         if btype.doctrine is not None:
             check.need(btype.doctrine, cat.doctrines, f"{path}.doctrine", "doctrine")
 

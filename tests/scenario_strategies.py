@@ -20,6 +20,7 @@ from agents.allocation import ALLOCATION_RULES
 from agents.strategies import STRATEGIES
 from agents.targeting import TARGETING_RULES
 from model import load_scenario
+from model.families import classes_of
 from model.timeline import EVENTS
 
 REPLAY_FILE = "<synthetic reports>"
@@ -161,8 +162,15 @@ def catalogs(draw) -> dict:
             table["engagement_hours"] = draw(st.one_of(st.just(0.0), st.floats(0.05, 3.0)))
         if draw(st.booleans()):
             table["terminal_radius"] = draw(st.floats(0.0, 3.0))
-        if name == "ew" and draw(st.booleans()):
-            table["ew_share"] = draw(subset_dict(KINDS, probability))
+        if name == "ew":  # EW shares of air-breathing classes only: a ballistic class's share is refused
+            ballistic = {c for c, t in CATALOG.threats.items() if catalog["threats"].get(c, {}).get("ballistic",
+                                                                                                   t.ballistic)}
+            air = [k for k in KINDS if not ballistic & set(classes_of(k, CATALOG.threats))]
+            shares = draw(subset_dict(air, probability)) if draw(st.booleans()) else {}
+            builtin = CATALOG.battery_types["ew"].ew_share
+            shares.update({k: 0.0 for k in builtin if ballistic & set(classes_of(k, CATALOG.threats))})
+            if shares:
+                table["ew_share"] = shares
         if name != "ew" and draw(st.booleans()):
             table["doctrine"] = draw(st.sampled_from(fitting(BUILTIN_DOCTRINES, name)))
         if name != "ew" and draw(st.integers(0, 3)) == 0:  # a launcher of 0 rounds: deliveries stay held

@@ -36,17 +36,24 @@ def two_batteries_at_city(raw: dict, threat: str, ew_share: float = 0.0) -> dict
     return raw
 
 
-def one_night(raw: dict, threat: str, count: int, status: dict[int, BatteryStatus], seed: int = 1):
-    """Resolve `count` of `threat`'s class on the one route, after setting batteries' `status` by row behind the routes'
-    back (the layers and terminal defenders stay as they were built). Returns the outcome and the class index."""
+def one_night(raw: dict, threat: str, count: int, status: dict[int, BatteryStatus], seed: int = 1,
+              ew_share: float | None = None, also: dict[str, int] | None = None):
+    """Resolve `count` of `threat`'s class on the one route, after setting batteries' `status` by row behind
+    the routes' back (the layers and terminal defenders stay as they were built) and, given `ew_share`, every
+    EW unit's share of every class; `also` flies more families with it. Returns the outcome and the class
+    index of `threat`'s."""
     campaign = AirCampaign(build_scenario(raw), rng=seed)
     defence = campaign.air_defence
     names = list(campaign.config.catalog.threats)
     for row, value in status.items():
         defence.batteries.status[row] = value
+    if ew_share is not None:
+        defence.batteries.ew_share[defence.batteries.is_ew] = ew_share
     raid = np.zeros((len(defence.route_site), len(names), 1), dtype=np.int64)
     c = names.index(FLIES[threat])
     raid[0, c, 0] = count
+    for other, n in (also or {}).items():
+        raid[0, names.index(FLIES[other]), 0] = n
     outcome = RaidOutcome(*(np.zeros(n, dtype=dtype) for n, dtype in
                             [(len(names), np.int64)] * 3 + [(len(defence.interceptor_names), np.int64),
                                                             (len(campaign.config.sites), np.float64)]))
@@ -85,3 +92,14 @@ def test_an_ew_unit_not_ready_jams_nothing(tiny, status):
     raw = two_batteries_at_city(tiny, "drone", ew_share=1.0)
     outcome, c = one_night(raw, "drone", 10, {0: status, 1: status, 2: status})
     assert outcome.lost_to_ew.sum() == 0 and outcome.leaked[c] == 10
+
+
+def test_ew_never_jams_a_ballistic_missile_even_given_a_share_of_it(tiny):
+    """A share of a ballistic class is refused by the scenario; given one behind its back, the kernel still
+    jams none: with both Patriots out of the fight and an EW unit that takes every class, the ten drones are
+    lost to it and the ten missiles beside them all get through."""
+    raw = two_batteries_at_city(tiny, "ballistic")
+    outcome, c = one_night(raw, "ballistic", 10, {0: BatteryStatus.MOVING, 1: BatteryStatus.MOVING},
+                           ew_share=1.0, also={"drone": 10})
+    assert outcome.lost_to_ew.sum() == 10 and outcome.lost_to_ew[c] == 0
+    assert outcome.leaked[c] == 10 and outcome.leaked.sum() == 10

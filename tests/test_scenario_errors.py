@@ -152,6 +152,15 @@ def test_ew_share_below_zero(tmp_path):
     assert problem(error)[:2] == ("catalog.battery_types.ew.ew_share.drone", -0.1)
 
 
+@pytest.mark.parametrize("key", ["ballistic", "iskander_m"])
+def test_an_ew_share_of_ballistic_missiles_is_refused_not_ignored(tmp_path, key):
+    """EW acts on air-breathing classes only (model/raid.py): a share of a ballistic class or family would
+    silently do nothing, so it is refused."""
+    path = write(tmp_path, BASE + f"[catalog.battery_types.ew.ew_share]\ndrone = 0.4\n{key} = 0.9\n")
+    error = load_bad(path, re.escape(f"catalog.battery_types.ew.ew_share.{key} = 0.9"), "not jammed")
+    assert problem(error)[:2] == (f"catalog.battery_types.ew.ew_share.{key}", 0.9)
+
+
 def test_theatre_share_above_one(tmp_path):
     text = BASE + '[[suppliers]]\nname = "us-pac3"\nproducts = { pac3_mse = 1.7 }\ntheatre_share = 2\n'
     path = write(tmp_path, text)
