@@ -103,3 +103,30 @@ def test_ew_never_jams_a_ballistic_missile_even_given_a_share_of_it(tiny):
                            ew_share=1.0, also={"drone": 10})
     assert outcome.lost_to_ew.sum() == 10 and outcome.lost_to_ew[c] == 0
     assert outcome.leaked[c] == 10 and outcome.leaked.sum() == 10
+
+
+def test_every_battery_has_channels_of_its_own_even_when_there_are_more_batteries_than_round_types(tiny):
+    """Twenty one-channel Patriots on City (more batteries than the catalog has round types) against twenty
+    cruise missiles, p = 1: each battery engages one, and all twenty die."""
+    raw = two_batteries_at_city(tiny, "cruise")
+    raw["batteries"] = [dict(raw["batteries"][0]) for _ in range(20)]
+    raw["catalog"]["battery_types"]["patriot"]["channels_per_wave"] = 1
+    campaign = AirCampaign(build_scenario(raw), rng=1)
+    assert len(campaign.air_defence.interceptor_names) < 20
+    outcome, c = one_night(raw, "cruise", 20, {})
+    assert outcome.shot_down[c] == 20 and outcome.fired.sum() == 20 and outcome.leaked.sum() == 0
+
+
+def test_ready_rounds_spent_on_ballistic_missiles_leave_none_for_cruise_missiles(tiny):
+    """A Patriot with three PAC-3 MSE ready, p = 1 at both, against three ballistic and three cruise missiles:
+    the terminal engagements come first and take all three rounds; every cruise missile gets through."""
+    raw = two_batteries_at_city(tiny, "ballistic")
+    raw["batteries"] = raw["batteries"][:1]
+    raw["catalog"]["interceptors"]["pac3_mse"]["kill_probability"]["cruise"] = 1.0
+    raw["catalog"]["doctrines"]["patriot_keep_off_drones"].update(
+        engage=["cruise", "ballistic"], shots_per_target={"ballistic": 1, "cruise": 1},
+        preference={"ballistic": ["pac3_mse"], "cruise": ["pac3_mse"]})
+    raw["catalog"]["battery_types"]["patriot"]["launcher_rounds"]["pac3_mse"] = 3
+    outcome, c = one_night(raw, "ballistic", 3, {}, also={"cruise": 3})
+    assert outcome.shot_down[c] == 3 and outcome.fired.sum() == 3
+    assert outcome.leaked.sum() == 3 and outcome.leaked[c] == 0
