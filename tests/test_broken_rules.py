@@ -262,8 +262,9 @@ def small_pool(raw: dict, counts: dict[str, int], channels: int, nights: int) ->
 
 @pytest.mark.parametrize(("counts", "channels"), [
     ({"drone": 1, "decoy": 1}, 1), ({"drone": 3, "decoy": 3}, 3), ({"drone": 1, "decoy": 4}, 2),
-    ({"drone": 1, "decoy": 1, "decoy_b": 1}, 1), ({"drone": 2, "decoy": 1, "decoy_b": 2}, 2)],
-    ids=["1+1", "3+3", "1+4", "1+1+1", "2+1+2"])
+    ({"drone": 1, "decoy": 1, "decoy_b": 1}, 1), ({"drone": 2, "decoy": 1, "decoy_b": 2}, 2),
+    ({"drone": 4, "decoy": 1, "decoy_b": 3}, 3)],
+    ids=["1+1", "3+3", "1+4", "1+1+1", "2+1+2", "4+1+3"])  # 4+1+3: a first member picked from more than twice
 def test_the_engaged_members_of_a_small_pool_are_drawn_without_replacement(tiny, counts, channels):
     """`channels` of the pool's n threats are engaged, each subset equally likely (hypergeometric): a class of
     m in the pool has mean channels * m / n engaged a night and variance
