@@ -130,3 +130,78 @@ def test_ready_rounds_spent_on_ballistic_missiles_leave_none_for_cruise_missiles
     outcome, c = one_night(raw, "ballistic", 3, {}, also={"cruise": 3})
     assert outcome.shot_down[c] == 3 and outcome.fired.sum() == 3
     assert outcome.leaked.sum() == 3 and outcome.leaked[c] == 0
+
+
+# ---------------------------------------------------------------- whole salvos, the next round type, every route
+def patriot_with(raw: dict, threat: str, ready: dict[str, int], shots: int, p: dict[str, float]) -> dict:
+    """One Patriot on City at `threat`, `shots` a target in salvos, reaching for PAC-3 MSE then GEM-T with kill
+    probabilities `p`, `ready` rounds of each on its launchers (stock without limit), channels without limit."""
+    raw["batteries"] = [{"type": "patriot", "cell": [1, 5], "magazine": {"pac3_mse": PLENTY, "gem_t": PLENTY}}]
+    raw["catalog"] = {
+        "interceptors": {name: {"kill_probability": {threat: value}} for name, value in p.items()},
+        "battery_types": {"patriot": {"channels_per_wave": PLENTY, "engagement_hours": 0.0,
+                                      "launcher_rounds": ready}},
+        "doctrines": {"patriot_keep_off_drones": {"shots_per_target": {threat: shots}, "engage": [threat],
+                                                  "preference": {threat: ["pac3_mse", "gem_t"]},
+                                                  "mode": "salvo", "ballistic_reserve": 0}},
+    }
+    return raw
+
+
+def test_a_salvo_is_fired_whole_and_each_takes_one_channel(tiny):
+    """Five PAC-3 MSE ready, two a target, three channels, ten missiles: two PAC-3 salvos (four rounds; the
+    fifth round stays), then one GEM-T salvo on the channel left."""
+    raw = patriot_with(tiny, "cruise", {"pac3_mse": 5, "gem_t": PLENTY}, 2, {"pac3_mse": 1.0, "gem_t": 1.0})
+    raw["catalog"]["battery_types"]["patriot"]["channels_per_wave"] = 3
+    outcome, c = one_night(raw, "cruise", 10, {})
+    assert outcome.fired.tolist()[:2] == [4, 2] and outcome.shot_down[c] == 3 and outcome.leaked[c] == 7
+
+
+def test_a_route_without_ballistic_missiles_does_not_end_the_terminal_engagements(tiny):
+    """Two sites, the far one worth more (its route comes first); S-300 missiles reach only the near one, where
+    a Patriot kills every one (p = 1). The far route has no ballistic missile, and the near one is still
+    engaged: none gets through."""
+    tiny["sites"] = [{"name": "Far", "cell": [1, 5], "value": 10.0}, {"name": "Near", "cell": [7, 5], "value": 1.0}]
+    tiny["batteries"] = [{"type": "patriot", "cell": [7, 5], "magazine": {"pac3_mse": PLENTY}}]
+    tiny["attacker"]["initial_stockpile"].update(s300=PLENTY, drone=PLENTY)
+    tiny["attacker"]["routine"]["mean"] = {"s300": 10.0, "drone": 30.0}
+    tiny["suppliers"] = []
+    tiny["catalog"] = {
+        "interceptors": {"pac3_mse": {"kill_probability": {"s300": 1.0}}},  # the catalog names s300 itself
+        "battery_types": {"patriot": {"channels_per_wave": PLENTY, "engagement_hours": 0.0,
+                                      "launcher_rounds": {"pac3_mse": PLENTY, "gem_t": 0}}},
+        "doctrines": {"patriot_keep_off_drones": {"shots_per_target": {"ballistic": 1}, "engage": ["ballistic"],
+                                                  "preference": {"ballistic": ["pac3_mse"]}, "mode": "salvo",
+                                                  "ballistic_reserve": 0}},
+    }
+    tiny["end"] = tiny["start"]
+    campaign = AirCampaign(build_scenario(tiny), rng=3).run()
+    daily = campaign.daily()
+    route_sites = campaign.air_defence.route_site[campaign.air_defence.route_order]
+    assert [campaign.config.sites[s].name for s in route_sites][0] == "Far"
+    assert int(daily["launched_ballistic"].iloc[0]) == 10 and int(daily["damage_at_Far"].iloc[0]) > 0
+    assert int(daily["shot_down_ballistic"].iloc[0]) == 10 and int(daily["leaked_ballistic"].iloc[0]) == 0
+
+
+def test_a_battery_behind_an_ew_unit_still_fires(tiny):
+    """An EW unit forward on the route that takes half the drones, then a Patriot at the city that kills every
+    drone left (p = 1): none gets through, and the EW unit's share is lost to it."""
+    tiny["batteries"] = [{"type": "ew", "cell": [6, 5]},
+                         {"type": "patriot", "cell": [1, 5], "magazine": {"pac3_mse": PLENTY}}]
+    tiny["attacker"]["initial_stockpile"]["drone"] = PLENTY
+    tiny["attacker"]["routine"]["mean"] = {"drone": 40.0}
+    tiny["suppliers"] = []
+    tiny["catalog"] = {
+        "interceptors": {"pac3_mse": {"kill_probability": {"drone": 1.0}}},
+        "battery_types": {"patriot": {"channels_per_wave": PLENTY, "engagement_hours": 0.0, "radius": 0.5,
+                                      "launcher_rounds": {"pac3_mse": PLENTY, "gem_t": 0}},
+                          "ew": {"ew_share": {"drone": 0.5}, "radius": 1.0}},
+        "doctrines": {"patriot_keep_off_drones": {"shots_per_target": {"drone": 1}, "engage": ["drone"],
+                                                  "preference": {"drone": ["pac3_mse"]}, "mode": "salvo",
+                                                  "ballistic_reserve": 0}},
+    }
+    campaign = AirCampaign(build_scenario(tiny), rng=3).run()
+    daily = campaign.daily()
+    assert list(campaign.air_defence.layers[0][:2]) == [0, 1]  # the EW unit first
+    assert daily["lost_to_ew_drone"].sum() > 0 and daily["leaked_drone"].sum() == 0
+    np.testing.assert_array_equal(daily["shot_down_drone"] + daily["lost_to_ew_drone"], 40)
