@@ -7,6 +7,8 @@ test here builds the tiny scenario, changes the defence the kernel reads, and
 resolves one raid of its own.
 """
 
+from datetime import timedelta
+
 import numpy as np
 import pytest
 
@@ -205,3 +207,17 @@ def test_a_battery_behind_an_ew_unit_still_fires(tiny):
     assert list(campaign.air_defence.layers[0][:2]) == [0, 1]  # the EW unit first
     assert daily["lost_to_ew_drone"].sum() > 0 and daily["leaked_drone"].sum() == 0
     np.testing.assert_array_equal(daily["shot_down_drone"] + daily["lost_to_ew_drone"], 40)
+
+
+def test_ew_takes_its_share_of_a_lone_drone(tiny):
+    """One drone a night against an EW unit that takes half: over 400 nights about half are lost to it
+    (99.9% binomial bounds), none of them shot down."""
+    nights = 400
+    tiny["batteries"] = [{"type": "ew", "cell": [1, 5]}]
+    tiny["attacker"]["routine"]["mean"] = {"drone": 1.0}
+    tiny["catalog"] = {"battery_types": {"ew": {"ew_share": {"drone": 0.5}}}}
+    tiny["end"] = tiny["start"] + timedelta(days=nights - 1)
+    daily = AirCampaign(build_scenario(tiny), rng=4).run().daily()
+    np.testing.assert_array_equal(daily["launched_drone"], 1)
+    lost = int(daily["lost_to_ew_drone"].sum())
+    assert abs(lost / nights - 0.5) <= 3.29 * np.sqrt(0.25 / nights), lost
